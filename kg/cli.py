@@ -330,6 +330,10 @@ def _emit(text: str, output: Path | None, stream: TextIO | None = None) -> None:
         return
     from kg.export import write_export
 
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"{output}: cannot create its folder ({err.strerror})") from err
     write_export(text, output)
     print(f"kg: wrote {output}", file=sys.stderr)
 

@@ -258,7 +258,15 @@ def run(
 def run_text(graph: Graph, text: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
     """Run SPARQL ``text`` on an rdflib graph with typed initial bindings."""
     init: dict[str, Any] = {Variable(k): v for k, v in (bindings or {}).items()}
-    result = graph.query(text, initBindings=init, initNs=dict(PREFIXES))
+    try:
+        result = graph.query(text, initBindings=init, initNs=dict(PREFIXES))
+        if result.type == "SELECT":
+            materialised = list(result)  # rdflib evaluates lazily: surface its errors here
+    except Exception as err:  # rdflib's engine raises assorted types (TypeError, NotBoundError)
+        raise QueryError(
+            f"the SPARQL engine failed on this query: {type(err).__name__}: {err}",
+            hint="rdflib cannot order or aggregate over unbound values; wrap them in COALESCE",
+        ) from err
     if result.type == "ASK":
         return AskResult(bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
@@ -267,7 +275,7 @@ def run_text(graph: Graph, text: str, bindings: Mapping[str, Identifier] | None 
             out += result.graph
         return GraphResult(out)
     variables = tuple(str(v) for v in (result.vars or []))
-    rows = tuple(tuple(row[i] for i in range(len(variables))) for row in result)  # type: ignore[index]
+    rows = tuple(tuple(row[i] for i in range(len(variables))) for row in materialised)  # type: ignore[index]
     return SelectResult(variables, rows)
 
 

@@ -158,7 +158,10 @@ def test_query_csv_and_tsv(capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[1].startswith("6,https://w3id.org/talent-kg/id/timothee-lacroix,")
     code, out, _ = run_kg(capsys, "query", "founders-among-authors", "--format", "tsv")
     assert out.splitlines()[0] == "?position\t?person\t?name\t?organisation\t?organisationName\t?founded"
-    assert out.splitlines()[1].startswith("6\t<https://w3id.org/talent-kg/id/timothee-lacroix>\t")
+    assert out.splitlines()[1].startswith(
+        '"6"^^<http://www.w3.org/2001/XMLSchema#positiveInteger>\t'
+        "<https://w3id.org/talent-kg/id/timothee-lacroix>\t"
+    )
 
 
 def test_output_file_is_written(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
