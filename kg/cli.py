@@ -78,16 +78,32 @@ def build_parser() -> argparse.ArgumentParser:
         "problem: file, entity, severity, what is wrong, what is expected. Exit 0 when there is "
         "no violation (warnings allowed), 1 when there is one, 2 on unreadable input.",
     )
-    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Turtle files or folders "
-                   "to validate (default: every file under data/)")
-    p.add_argument("--warnings", dest="show_warnings", action=argparse.BooleanOptionalAction,
-                   default=True, help="list warnings and infos too (default: yes)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="Turtle files or folders to validate (default: every file under data/)",
+    )
+    p.add_argument(
+        "--warnings",
+        dest="show_warnings",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="list warnings and infos too (default: yes)",
+    )
 
-    p = sub.add_parser("queries", help="list the named queries and what they answer",
-                       description="List every named query in queries/: name, parameters with "
-                       "their defaults, and the question it answers.")
-    p.add_argument("--checks", action="store_true",
-                   help="list only the consistency checks (queries/checks/*-violation.rq)")
+    p = sub.add_parser(
+        "queries",
+        help="list the named queries and what they answer",
+        description="List every named query in queries/: name, parameters with "
+        "their defaults, and the question it answers.",
+    )
+    p.add_argument(
+        "--checks",
+        action="store_true",
+        help="list only the consistency checks (queries/checks/*-violation.rq)",
+    )
 
     p = sub.add_parser(
         "query",
@@ -95,16 +111,35 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the named query NAME (see 'kg queries') on the graph.",
     )
     p.add_argument("name", metavar="NAME", help="the query's name: its file name without .rq")
-    p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
-                   help="bind a parameter, e.g. -p paper=tkd:paper-llama -p as_of=2025-05-26 "
-                   "(IRIs as CURIEs or full IRIs, dates as YYYY-MM-DD)")
-    p.add_argument("--format", "-f", choices=list(RESULT_FORMATS), default="table",
-                   help="table (default), csv, tsv, or json (W3C SPARQL 1.1 Query Results JSON)")
-    p.add_argument("--inferred", action="store_true",
-                   help="query the asserted graph plus the OWL RL inferences (slower)")
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="bind a parameter, e.g. -p paper=tkd:paper-llama -p as_of=2025-05-26 "
+        "(IRIs as CURIEs or full IRIs, dates as YYYY-MM-DD)",
+    )
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=list(RESULT_FORMATS),
+        default="table",
+        help="table (default), csv, tsv, or json (W3C SPARQL 1.1 Query Results JSON)",
+    )
+    p.add_argument(
+        "--inferred",
+        action="store_true",
+        help="query the asserted graph plus the OWL RL inferences (slower)",
+    )
     p.add_argument("--data", action="append", type=Path, metavar="PATH", help=data_help)
-    p.add_argument("-o", "--output", type=Path, metavar="FILE",
-                   help="write the result to FILE instead of standard output")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write the result to FILE instead of standard output",
+    )
 
     p = sub.add_parser(
         "check",
@@ -120,13 +155,26 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export the asserted graph (ontology and data). Turtle is deterministic "
         "(same input, same bytes); JSON-LD is compacted with ontology/context.jsonld.",
     )
-    p.add_argument("--format", "-f", choices=list(RDF_FORMATS), default="turtle",
-                   help="turtle (default), ntriples or json-ld")
-    p.add_argument("--inferred", action="store_true",
-                   help="include the triples inferred by the OWL RL reasoner")
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=list(RDF_FORMATS),
+        default="turtle",
+        help="turtle (default), ntriples or json-ld",
+    )
+    p.add_argument(
+        "--inferred",
+        action="store_true",
+        help="include the triples inferred by the OWL RL reasoner",
+    )
     p.add_argument("--data", action="append", type=Path, metavar="PATH", help=data_help)
-    p.add_argument("-o", "--output", type=Path, metavar="FILE",
-                   help="write to FILE (atomically) instead of standard output")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE (atomically) instead of standard output",
+    )
 
     p = sub.add_parser(
         "reason",
@@ -134,11 +182,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the OWL RL reasoner (owlrl) over the ontology and data and write the "
         "inferred triples alone, as a separate graph. The source files are never changed.",
     )
-    p.add_argument("--format", "-f", choices=list(RDF_FORMATS), default="turtle",
-                   help="turtle (default), ntriples or json-ld")
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=list(RDF_FORMATS),
+        default="turtle",
+        help="turtle (default), ntriples or json-ld",
+    )
     p.add_argument("--data", action="append", type=Path, metavar="PATH", help=data_help)
-    p.add_argument("-o", "--output", type=Path, metavar="FILE",
-                   help="write to FILE (atomically) instead of standard output")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE (atomically) instead of standard output",
+    )
     return parser
 
 

@@ -41,8 +41,12 @@ HEADER_KEYS = frozenset(
 )
 
 PARAMETER_TYPES = ("iri", "date", "integer", "string")
-_SUFFIXES = (("_xsd_date", "date"), ("_xsd_integer", "integer"), ("_xsd_string", "string"),
-             ("_iri", "iri"))
+_SUFFIXES = (
+    ("_xsd_date", "date"),
+    ("_xsd_integer", "integer"),
+    ("_xsd_string", "string"),
+    ("_iri", "iri"),
+)
 _PARAM_RE = re.compile(r"[?$](_[A-Za-z0-9_]+)")
 _FORM_RE = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
@@ -255,7 +259,9 @@ def run(
     return run_text(graph, query.text, bindings)
 
 
-def run_text(graph: Graph, text: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+def run_text(
+    graph: Graph, text: str, bindings: Mapping[str, Identifier] | None = None
+) -> QueryResult:
     """Run SPARQL ``text`` on an rdflib graph with typed initial bindings."""
     init: dict[str, Any] = {Variable(k): v for k, v in (bindings or {}).items()}
     try:
@@ -366,7 +372,12 @@ def _strip_comments(text: str) -> str:
                     in_iri = False
             elif char in "\"'":
                 quote = char
-            elif char == "<" and i + 1 < len(line) and not line[i + 1].isspace() and "=" not in line[i + 1 : i + 2]:
+            elif (
+                char == "<"
+                and i + 1 < len(line)
+                and not line[i + 1].isspace()
+                and "=" not in line[i + 1 : i + 2]
+            ):
                 in_iri = True
             elif char == "#":
                 cut = i

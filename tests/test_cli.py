@@ -32,18 +32,21 @@ def test_help_is_fast_and_lists_every_command() -> None:
     assert "exit codes" in done.stdout
     # --help must not import rdflib/pyshacl/owlrl: check the modules, not the clock
     probe = subprocess.run(
-        [sys.executable, "-c",
-         "import sys; from kg.cli import build_parser; build_parser();"
-         "print(sorted(m for m in ('rdflib', 'pyshacl', 'owlrl') if m in sys.modules))"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from kg.cli import build_parser; build_parser();"
+            "print(sorted(m for m in ('rdflib', 'pyshacl', 'owlrl') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert probe.stdout.strip() == "[]"
     assert elapsed < 10  # generous: only catches pathological start-up
 
 
-@pytest.mark.parametrize(
-    "command", ["validate", "queries", "query", "check", "export", "reason"]
-)
+@pytest.mark.parametrize("command", ["validate", "queries", "query", "check", "export", "reason"])
 def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
     with pytest.raises(SystemExit) as done:
         main([command, "--help"])
@@ -64,8 +67,7 @@ def test_unknown_query_suggests_close_names(capsys: pytest.CaptureFixture[str]) 
     assert code == 2
     assert out == ""
     assert err == (
-        "kg: error: no query named 'where-are-they'\n"
-        "kg: hint: did you mean where-are-they-now?\n"
+        "kg: error: no query named 'where-are-they'\nkg: hint: did you mean where-are-they-now?\n"
     )
 
 
@@ -96,8 +98,11 @@ def test_broken_turtle_names_file_and_line(
         'tkd:y rdfs:label "fine" .\n',
         encoding="utf-8",
     )
-    for argv in (["validate", str(bad)], ["query", "destinations", "--data", str(bad)],
-                 ["export", "--data", str(bad)]):
+    for argv in (
+        ["validate", str(bad)],
+        ["query", "destinations", "--data", str(bad)],
+        ["export", "--data", str(bad)],
+    ):
         code, out, err = run_kg(capsys, *argv)
         assert code == 2, argv
         assert out == ""
@@ -118,10 +123,18 @@ def test_queries_lists_names_and_summaries(capsys: pytest.CaptureFixture[str]) -
     assert code == 0
     lines = out.splitlines()
     names = [line.split()[0] for line in lines if not line.startswith(" ")]
-    for name in ("paper-author-attrition", "where-are-they-now", "destinations",
-                 "founders-among-authors", "leadership-succession", "person-timeline",
-                 "tenure-before-departure", "conflicting-claims", "sources-for",
-                 "entities-without-wikidata"):
+    for name in (
+        "paper-author-attrition",
+        "where-are-they-now",
+        "destinations",
+        "founders-among-authors",
+        "leadership-succession",
+        "person-timeline",
+        "tenure-before-departure",
+        "conflicting-claims",
+        "sources-for",
+        "entities-without-wikidata",
+    ):
         assert name in names
     assert not any(n.endswith("-violation") for n in names)
     assert "paper-author-attrition  [paper=tkd:paper-llama as_of=2025-05-26]" in lines
@@ -141,9 +154,17 @@ def test_query_json_is_w3c_sparql_results(capsys: pytest.CaptureFixture[str]) ->
 def test_query_table_answers_the_headline(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_kg(capsys, "query", "paper-author-attrition")
     assert code == 0
-    header, rule, row, count = out.splitlines()
-    assert header.split() == ["paper", "title", "organisation", "authors", "left", "stayed",
-                              "undetermined", "percentLeft"]
+    header, _rule, row, count = out.splitlines()
+    assert header.split() == [
+        "paper",
+        "title",
+        "organisation",
+        "authors",
+        "left",
+        "stayed",
+        "undetermined",
+        "percentLeft",
+    ]
     cells = row.split("  ")
     assert cells[0] == "tkd:paper-llama"
     assert row.split()[-5:] == ["14", "11", "3", "0", "79"]
@@ -157,7 +178,10 @@ def test_query_csv_and_tsv(capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[0] == "position,person,name,organisation,organisationName,founded"
     assert lines[1].startswith("6,https://w3id.org/talent-kg/id/timothee-lacroix,")
     code, out, _ = run_kg(capsys, "query", "founders-among-authors", "--format", "tsv")
-    assert out.splitlines()[0] == "?position\t?person\t?name\t?organisation\t?organisationName\t?founded"
+    assert (
+        out.splitlines()[0]
+        == "?position\t?person\t?name\t?organisation\t?organisationName\t?founded"
+    )
     assert out.splitlines()[1].startswith(
         '"6"^^<http://www.w3.org/2001/XMLSchema#positiveInteger>\t'
         "<https://w3id.org/talent-kg/id/timothee-lacroix>\t"
@@ -166,7 +190,9 @@ def test_query_csv_and_tsv(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_output_file_is_written(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "out" / "attrition.csv"
-    code, out, err = run_kg(capsys, "query", "paper-author-attrition", "-f", "csv", "-o", str(target))
+    code, out, err = run_kg(
+        capsys, "query", "paper-author-attrition", "-f", "csv", "-o", str(target)
+    )
     assert code == 0
     assert out == ""
     assert target.read_text(encoding="utf-8").startswith("paper,title,organisation")

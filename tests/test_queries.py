@@ -92,14 +92,22 @@ def test_an_injected_string_stays_a_string(tmp_path: Path) -> None:
     [
         ({"label": "x"}, "query 'q' needs parameter 'limit' (integer)"),
         ({"limit": "ten", "label": "x"}, "parameter 'limit': 'ten' is not an integer"),
-        ({"limit": "1", "label": "x", "as_of": "2025-13-01"},
-         "parameter 'as_of': '2025-13-01' is not a date"),
-        ({"limit": "1", "label": "x", "as_of": "May 2025"},
-         "parameter 'as_of': 'May 2025' is not a date"),
-        ({"limit": "1", "label": "x", "org": "nope:meta"},
-         "parameter 'org': unknown prefix 'nope' in 'nope:meta'"),
-        ({"limit": "1", "label": "x", "org": "meta"},
-         "parameter 'org': 'meta' is not an IRI or a CURIE such as tkd:meta"),
+        (
+            {"limit": "1", "label": "x", "as_of": "2025-13-01"},
+            "parameter 'as_of': '2025-13-01' is not a date",
+        ),
+        (
+            {"limit": "1", "label": "x", "as_of": "May 2025"},
+            "parameter 'as_of': 'May 2025' is not a date",
+        ),
+        (
+            {"limit": "1", "label": "x", "org": "nope:meta"},
+            "parameter 'org': unknown prefix 'nope' in 'nope:meta'",
+        ),
+        (
+            {"limit": "1", "label": "x", "org": "meta"},
+            "parameter 'org': 'meta' is not an IRI or a CURIE such as tkd:meta",
+        ),
         ({"limit": "1", "label": "x", "colour": "red"}, "query 'q' has no parameter 'colour'"),
     ],
 )
@@ -118,12 +126,19 @@ def test_bad_parameters_are_clear_errors(
         ("SELECT * WHERE { ?s ?p ?o }\n", "q.rq:1: no '#+ ' header"),
         ("#+ tags: [x]\nSELECT * WHERE { ?s ?p ?o }\n", "q.rq:1: header has no summary"),
         ("#+ summary: [unclosed\nSELECT * WHERE { ?s ?p ?o }\n", "q.rq:1: malformed '#+ ' header"),
-        ("#+ summary: x\n#+ colour: red\nSELECT * WHERE { ?s ?p ?o }\n",
-         "q.rq: unknown header key(s): colour"),
-        ("#+ summary: x\n#+ defaults:\n#+   - paper: tkd:p\nSELECT * WHERE { ?s ?p ?o }\n",
-         "q.rq: default given for 'paper', which the query does not use"),
-        ("#+ summary: x\n#+ defaults:\n#+   - day: soon\nSELECT * WHERE { ?s ?p ?_day_xsd_date }\n",
-         "q.rq: bad default for 'day'"),
+        (
+            "#+ summary: x\n#+ colour: red\nSELECT * WHERE { ?s ?p ?o }\n",
+            "q.rq: unknown header key(s): colour",
+        ),
+        (
+            "#+ summary: x\n#+ defaults:\n#+   - paper: tkd:p\nSELECT * WHERE { ?s ?p ?o }\n",
+            "q.rq: default given for 'paper', which the query does not use",
+        ),
+        (
+            "#+ summary: x\n#+ defaults:\n#+   - day: soon\n"
+            "SELECT * WHERE { ?s ?p ?_day_xsd_date }\n",
+            "q.rq: bad default for 'day'",
+        ),
         ("#+ summary: x\nSELECT * WHERE { ?s ?p }\n", "q.rq:2: SPARQL syntax error"),
     ],
 )
