@@ -5,6 +5,7 @@ This module imports nothing from rdflib, so that it is cheap to import anywhere.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -46,6 +47,38 @@ class QueryError(InputError):
 
 class ParameterError(QueryError):
     """A query parameter that is missing, unknown, or not of the expected type."""
+
+
+class ImportRowError(InputError):
+    """Rows of an import file (``kg import``) that cannot be imported: one line per problem,
+    each ``FILE:LINE: what is wrong; expected: ...``. Nothing was written."""
+
+    def __init__(self, path: Path | str, problems: Sequence[str]) -> None:
+        count = len(problems)
+        super().__init__(
+            f"{path}: {count} problem{'s' if count != 1 else ''} in the rows; nothing was written",
+            hint="each problem names its line and what is expected; the columns are described "
+            "in templates/README.md and by 'kg import --help'",
+        )
+        self.path = Path(path)
+        self.problems = tuple(problems)
+
+
+class ImportConformanceError(KgError):
+    """An import whose triples would break the SHACL shapes (exit code 1, like a data file that
+    does not conform). Carries one line per violation. Nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, path: Path | str, problems: Sequence[str]) -> None:
+        count = len(problems)
+        super().__init__(
+            f"{path}: the import would add {count} shape violation{'s' if count != 1 else ''}; "
+            "nothing was written",
+            hint="fix the rows that state these facts, or the data they contradict",
+        )
+        self.path = Path(path)
+        self.problems = tuple(problems)
 
 
 class RemoteError(KgError):
