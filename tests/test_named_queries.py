@@ -231,3 +231,73 @@ def test_entities_without_wikidata(graph: Graph, queries: dict[str, NamedQuery])
     # ... and verified ones for these
     for entity in ("tkd:meta", "tkd:mistral-ai", "tkd:anthropic", "tkd:yann-lecun", "tkd:llama"):
         assert entity not in missing
+
+
+# --- the second cohort: "Attention Is All You Need" (../shared/reference/cohorts.md) ----------
+
+
+def test_transformer_attrition(graph: Graph, queries: dict[str, NamedQuery]) -> None:
+    # "All eight had left Google by August 2023" (Bloomberg 2023-07-13, FT 2023-07-23)
+    (row,) = select(
+        graph, queries["paper-author-attrition"], paper="tkd:paper-transformer", as_of="2023-09-01"
+    )
+    assert row["organisation"] == TKD["google"]
+    assert (int(row["authors"]), int(row["left"]), int(row["stayed"])) == (8, 8, 0)  # type: ignore[arg-type]
+
+
+def test_random_author_order_is_not_presented_as_meaningful(
+    graph: Graph, queries: dict[str, NamedQuery]
+) -> None:
+    rows = select(
+        graph, queries["where-are-they-now"], paper="tkd:paper-transformer", as_of="2023-09-01"
+    )
+    assert {r["orderIsRandom"] for r in rows} == {Literal(True)}
+    names = [text(r["name"]) for r in rows]
+    assert names == sorted(names)  # listed by name: "Listing order is random"
+    assert len(set(names)) == 8
+    llama = select(graph, queries["where-are-they-now"])
+    assert {r["orderIsRandom"] for r in llama} == {Literal(False)}
+
+
+def test_transformer_destinations(graph: Graph, queries: dict[str, NamedQuery]) -> None:
+    rows = select(graph, queries["destinations"], paper="tkd:paper-transformer")
+    counts = {text(r["destination"]): int(r["people"]) for r in rows}  # type: ignore[arg-type]
+    assert counts == {
+        "tkd:adept": 2,  # Vaswani, Parmar (2021)
+        "tkd:essential-ai": 2,  # Vaswani, Parmar (2023)
+        "tkd:openai": 2,  # Kaiser (2021), Shazeer (2026-06-18)
+        "tkd:character-ai": 1,  # Shazeer (2021-10)
+        "tkd:cohere": 1,  # Gomez (2019; his Google Brain stint was an internship)
+        "tkd:inceptive": 1,  # Uszkoreit (2021)
+        "tkd:near": 1,  # Polosukhin (2017; footnote: work performed at Google Research)
+        "tkd:sakana-ai": 1,  # Jones (2023-08)
+    }
+
+
+def test_returns(graph: Graph, queries: dict[str, NamedQuery]) -> None:
+    rows = select(graph, queries["returns"])
+    found = {(text(r["person"]), text(r["organisation"])): text(r["between"]) for r in rows}
+    # Shazeer: Google -> Character.AI (2021-10) -> Google DeepMind (2024-08-02), part of Google
+    assert found[("tkd:noam-shazeer", "tkd:google")] == "Character.AI"
+    # Fergus: Meta (FAIR, 2013-12..2020) -> Google DeepMind -> Meta again (2025-05)
+    assert found[("tkd:rob-fergus", "tkd:meta")] == "Google DeepMind"
+    # Zoph: OpenAI -> Thinking Machines Lab -> OpenAI (2026-01-14)
+    assert found[("tkd:barret-zoph", "tkd:openai")] == "Thinking Machines Lab"
+    assert ("tkd:guillaume-lample", "tkd:meta") not in found  # left, never went back
+
+
+def test_cohort_comparison(graph: Graph, queries: dict[str, NamedQuery]) -> None:
+    rows = select(graph, queries["cohort-comparison"], until="2026-11-28")
+    table = {
+        (text(r["paper"]), int(r["years"])): (int(r["left"]), int(r["stayed"]))  # type: ignore[arg-type]
+        for r in rows
+    }
+    # LLaMA three years on (2026-02-27): the 11 who had left by 2025-05-26, the 3 who stayed
+    assert table[("tkd:paper-llama", 3)] == (11, 3)
+    # Transformer seven years on (2024-06-12): all eight gone; eight years on (2025-06-12)
+    # Shazeer is back at Google (Google DeepMind, 2024-08-02)
+    assert table[("tkd:paper-transformer", 7)] == (8, 0)
+    assert table[("tkd:paper-transformer", 8)] == (7, 1)
+    assert ("tkd:paper-llama", 4) not in table  # 2027-02-27 is after the date asked
+    years = [int(r["years"]) for r in rows]  # type: ignore[arg-type]
+    assert years == sorted(years)

@@ -94,6 +94,28 @@ CASES: list[tuple[str, str, str, str, str, str, str]] = [
         " expected: at least one tkg:source",
     ),
     (
+        "internship-without-host",
+        "tkd:internship-bruno-costa-example-lab",
+        "Violation",
+        "tkg:host",
+        "",
+        "tkg:InternshipShape-host-min",
+        "tests/fixtures/invalid/internship-without-host.ttl:"
+        " tkd:internship-bruno-costa-example-lab: violation: internship has no host;"
+        " expected: exactly one tkg:host that is a tkg:Organisation",
+    ),
+    (
+        "event-without-source",
+        "tkd:acquihire-example-corp-example-lab",
+        "Violation",
+        "tkg:source",
+        "",
+        "tkg:OrganisationEventShape-source-min",
+        "tests/fixtures/invalid/event-without-source.ttl:"
+        " tkd:acquihire-example-corp-example-lab: violation: organisation event has no source;"
+        " expected: at least one tkg:source",
+    ),
+    (
         "employee-not-a-person",
         "tkd:employment-alice-martin-example-lab",
         "Violation",
