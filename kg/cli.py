@@ -18,9 +18,13 @@ from kg.errors import InputError, KgError
 from kg.formats import RDF_FORMATS, RESULT_FORMATS
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from rdflib import Graph
 
     from kg.load import LoadedGraph, Repository
+    from kg.queries import NamedQuery
+    from kg.store import Store
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -37,6 +41,8 @@ examples:
   kg query paper-author-attrition          the story's headline: 11 of 14 had left
   kg query where-are-they-now -p as_of=2023-03-01 --format csv
   kg export --format json-ld -o out/graph.jsonld
+  kg push --endpoint http://127.0.0.1:7878/query      load the graph into a SPARQL store
+  kg query paper-author-attrition --endpoint http://127.0.0.1:7878/query
 """
 
 
@@ -90,7 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
         dest="show_warnings",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="list warnings and infos too (default: yes)",
+        help="list warnings too, such as an unknown start date (default: yes)",
+    )
+    p.add_argument(
+        "--infos",
+        action="store_true",
+        help="list infos too, such as an employment with no role on record (default: no)",
     )
 
     p = sub.add_parser(
@@ -133,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="query the asserted graph plus the OWL RL inferences (slower)",
     )
     p.add_argument("--data", action="append", type=Path, metavar="PATH", help=data_help)
+    _add_store_arguments(p)
     p.add_argument(
         "-o",
         "--output",
@@ -148,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         "when any does (each row printed as check, focus, property, value).",
     )
     p.add_argument("--data", action="append", type=Path, metavar="PATH", help=data_help)
+    _add_store_arguments(p)
 
     p = sub.add_parser(
         "export",
@@ -197,7 +210,138 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write to FILE (atomically) instead of standard output",
     )
+
+    p = sub.add_parser(
+        "import",
+        help="turn a CSV of moves (one row per stint) into Turtle under data/imported/",
+        description="""\
+Turn a CSV of moves into Turtle: data/imported/<CSV name>.ttl (or -o FILE), holding only the
+triples that the other data files do not already have, so that importing the same CSV again
+gives the same bytes and a stint already in the data is not duplicated. Nothing is written
+unless every row is good and the data with the new triples still meets the shapes.
+
+The CSV: UTF-8, comma-separated, a header row naming these 14 columns (any order), then one
+row per stint or move:
+
+  person,alt_names,from,to,role,kind,start,end,source_url,source_title,source_publisher,\
+source_date,confidence,note
+
+  person            the person's name (required), matched (ignoring case and accents) to
+                    the rdfs:label and skos:altLabel of people in the data and earlier rows
+  alt_names         other spellings, separated by |; new spellings become skos:altLabel
+  from              the organisation the person left for this stint (optional): their
+                    employment there gets the bound tkg:endLatest = start (created, with
+                    this row's source, when there is none); an existing end is kept
+  to                the organisation of the stint (required); matched like a person,
+                    else created as a tkg:Organisation
+  role              the job title (optional), matched to a tkg:Role's label, else created
+  kind              employment (default) or internship
+  start, end        YYYY, YYYY-MM or YYYY-MM-DD: the form is the precision (xsd:gYear,
+                    xsd:gYearMonth, xsd:date); <=DATE "by then" (tkg:startLatest,
+                    tkg:endLatest), >=DATE "not before" (tkg:startEarliest,
+                    tkg:endEarliest); empty when unknown
+  source_url        the http(s) URL of the source (required); a URL already in the data
+                    reuses that source
+  source_title      the source's title (optional)
+  source_publisher  who published it (optional), matched like an organisation, else
+                    created as a tkg:Publisher
+  source_date       the source's publication date (required): YYYY, YYYY-MM or YYYY-MM-DD
+  confidence        verified, likely or empty
+  note              becomes the stint's rdfs:comment
+
+Example: templates/moves.csv; the format in full: templates/README.md.""",
+        epilog="exit codes: 0 written (printed with --dry-run); 1 the new triples break a "
+        "shape (each violation printed); 2 bad rows (each printed as FILE:LINE: what is wrong; "
+        "expected: ...) or another input error. Nothing is written on error.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("csv", type=Path, metavar="FILE.csv", help="the CSV file to import")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE (atomically) instead of data/imported/<CSV name>.ttl",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check everything and print the Turtle instead of writing it",
+    )
+
+    p = sub.add_parser(
+        "push",
+        help="load the graph (asserted and inferred) into a SPARQL store",
+        description="Replace two graphs of a SPARQL 1.1 store over the Graph Store Protocol "
+        "(HTTP PUT, N-Triples): the asserted triples (ontology and data) and the triples the OWL "
+        "RL reasoner infers. Then 'kg query NAME --endpoint URL' answers from that store. "
+        "Prints what it sent; exit 3 when the server cannot be reached or refuses.",
+    )
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="the store's SPARQL query URL, e.g. http://127.0.0.1:7878/query (Oxigraph)",
+    )
+    p.add_argument(
+        "--gsp",
+        metavar="URL",
+        help="its Graph Store Protocol URL (default: --endpoint with a trailing /query replaced "
+        "by /store, as on Oxigraph)",
+    )
+    p.add_argument(
+        "--graph",
+        metavar="IRI",
+        help="the graph for the asserted triples (default: "
+        "https://w3id.org/talent-kg/graph/asserted; 'default' for the store's default graph); "
+        "the inferred ones go to https://w3id.org/talent-kg/graph/inferred",
+    )
+    p.add_argument(
+        "--no-inferred",
+        action="store_true",
+        help="send only the asserted triples (the store's inferred graph is left as it is)",
+    )
+    p.add_argument("--data", action="append", type=Path, metavar="PATH", help=data_help)
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the warm cache .kg-cache/ (also: KG_NO_CACHE=1)",
+    )
     return parser
+
+
+def _add_store_arguments(p: argparse.ArgumentParser) -> None:
+    """Where a command's triples are: --store, --store-path, --endpoint, --graph, --no-cache."""
+    group = p.add_argument_group("store (see the README's 'Stores')")
+    group.add_argument(
+        "--store",
+        choices=["memory", "oxigraph"],
+        default="memory",
+        help="memory (default): rdflib in this process, from the files or the warm cache; "
+        "oxigraph: a persistent Oxigraph store on disk, loaded once and reused",
+    )
+    group.add_argument(
+        "--store-path",
+        type=Path,
+        metavar="DIR",
+        help="the folder of the Oxigraph store (default: .kg-cache/oxigraph in the checkout)",
+    )
+    group.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="ask this SPARQL 1.1 endpoint instead, e.g. http://127.0.0.1:7878/query after "
+        "'kg push' (exit 3 when it fails)",
+    )
+    group.add_argument(
+        "--graph",
+        metavar="IRI",
+        help="with --endpoint: the named graph of the asserted triples (default: the one 'kg "
+        "push' writes); 'default' for the endpoint's default graph",
+    )
+    group.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the warm cache .kg-cache/ (also: KG_NO_CACHE=1)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -228,20 +372,28 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     files = _expand_paths(args.files) if args.files else None
     started = time.perf_counter()
     report = validate_repository(repo, data_files=files)
-    shown = [p for p in report.problems if args.show_warnings or p.severity == "Violation"]
-    for problem in shown:
-        print(problem.line())
-    violations = sum(1 for p in report.problems if p.severity == "Violation")
-    warnings = len(report.problems) - violations
+    listed = {"Violation"} | ({"Warning"} if args.show_warnings else set())
+    listed |= {"Info"} if args.infos else set()
+    for problem in report.problems:
+        if problem.severity in listed:
+            print(problem.line())
+    counts = [
+        _plural(len(report.violations), "violation"),
+        _plural(len(report.warnings), "warning"),
+        _plural(len(report.infos), "info"),
+    ]
     verdict = "conforms" if report.conforms else "does not conform"
     checked = len(files) if files is not None else len(repo.data_files())
     print(
-        f"{verdict}: {violations} violation{'s' if violations != 1 else ''}, "
-        f"{warnings} warning{'s' if warnings != 1 else ''} in {checked} file"
-        f"{'s' if checked != 1 else ''} ({time.perf_counter() - started:.1f}s)",
+        f"{verdict}: {', '.join(counts)} in {_plural(checked, 'file')} "
+        f"({time.perf_counter() - started:.1f}s)",
         file=sys.stderr,
     )
     return EXIT_OK if report.conforms else EXIT_FAILED
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _cmd_queries(args: argparse.Namespace) -> int:
@@ -260,29 +412,28 @@ def _cmd_queries(args: argparse.Namespace) -> int:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from kg.queries import discover, find, run
+    from kg.queries import find, sort_group_concat
     from kg.results import render
 
     repo = _repo(args)
-    query = find(discover(repo.queries), args.name)
-    values = _parse_params(args.param)
-    query.bindings(values)  # report parameter errors before the (slower) load
-    graph = _graph(repo, args.data, inferred=args.inferred)
-    result = run(graph, query, values)
+    query = find(_catalogue(repo, args), args.name)
+    bindings = query.bindings(_parse_params(args.param))  # errors before the (slower) load
+    with _open_store(repo, args, inferred=args.inferred) as store:
+        result = sort_group_concat(query.text, store.query(query.text, bindings))
     _emit(render(result, args.format), args.output)
     return EXIT_OK
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from kg.queries import SelectResult, discover, run
+    from kg.queries import SelectResult
     from kg.results import display
 
     repo = _repo(args)
-    checks = [q for q in discover(repo.queries).values() if q.is_check]
-    graph = _graph(repo, args.data, inferred=False)
+    checks = [q for q in _catalogue(repo, args).values() if q.is_check]
+    with _open_store(repo, args, inferred=False) as store:
+        results = [(check, store.query(check.text, check.bindings())) for check in checks]
     failed = 0
-    for check in checks:
-        result = run(graph, check)
+    for check, result in results:
         if not isinstance(result, SelectResult):
             raise InputError(f"{check.path}: a check must be a SELECT query")
         for row in result.dicts():
@@ -315,6 +466,69 @@ def _cmd_reason(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_push(args: argparse.Namespace) -> int:
+    from kg.cache import cache_enabled, warm_graph
+    from kg.remote import gsp_url_for, put_graph
+    from kg.store import ASSERTED_GRAPH, INFERRED_GRAPH, graph_iri
+
+    if args.endpoint is None and args.gsp is None:
+        raise InputError("kg push needs --endpoint URL (or --gsp URL)", hint="see 'kg push --help'")
+    gsp = args.gsp or gsp_url_for(args.endpoint)
+    asserted_graph = graph_iri(args.graph, default=ASSERTED_GRAPH)
+    repo = _repo(args)
+    files = _expand_paths(args.data) if args.data else None
+    inferred = not args.no_inferred
+    cached = (
+        warm_graph(repo, data_files=files, inferred=inferred)
+        if cache_enabled(args.no_cache)
+        else None
+    )
+    if cached is not None:
+        graphs = [(asserted_graph, cached.asserted.read_bytes(), "asserted")]
+        if cached.inferred is not None:
+            graphs.append((INFERRED_GRAPH, cached.inferred.read_bytes(), "inferred"))
+    else:
+        from kg.export import to_ntriples
+
+        graph = _load(repo, args.data).graph
+        graphs = [(asserted_graph, to_ntriples(graph).encode("utf-8"), "asserted")]
+        if inferred:
+            from kg.reason import infer
+
+            graphs.append((INFERRED_GRAPH, to_ntriples(infer(graph)).encode("utf-8"), "inferred"))
+    for iri, data, label in graphs:
+        sent = put_graph(gsp, data, graph=iri)
+        where = f"<{iri}>" if iri is not None else "the default graph"
+        print(f"pushed {sent.triples} {label} triples to {where} at {gsp} (HTTP {sent.status})")
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from kg.errors import ImportConformanceError, ImportRowError
+    from kg.importer import import_csv
+
+    try:
+        result = import_csv(args.csv, _repo(args), output=args.output, dry_run=args.dry_run)
+    except (ImportRowError, ImportConformanceError) as err:
+        for line in err.problems:
+            print(line, file=sys.stderr)
+        raise
+    for line in result.warnings:
+        print(line, file=sys.stderr)
+    if args.dry_run:
+        sys.stdout.write(result.text)
+    print(
+        f"kg: {'would write' if args.dry_run else 'wrote'} {result.output}: "
+        f"{result.triples} triples from {result.rows} rows ({result.people_created} new people, "
+        f"{result.organisations_created} new organisations, {result.stints_created} new stints, "
+        f"{result.sources_created} new sources, {result.alt_labels_added} new alternative "
+        f"names, {result.end_bounds_added} end bounds; {result.stints_present} stints already "
+        "present)",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 _COMMANDS = {
     "validate": _cmd_validate,
     "queries": _cmd_queries,
@@ -322,6 +536,8 @@ _COMMANDS = {
     "check": _cmd_check,
     "export": _cmd_export,
     "reason": _cmd_reason,
+    "import": _cmd_import,
+    "push": _cmd_push,
 }
 
 
@@ -368,6 +584,46 @@ def _graph(repo: Repository, data: Sequence[Path] | None, *, inferred: bool) -> 
 
         graph = closure(graph)
     return graph
+
+
+def _catalogue(repo: Repository, args: argparse.Namespace) -> dict[str, NamedQuery]:
+    from kg.cache import cache_enabled, query_catalogue
+
+    return query_catalogue(repo, use_cache=cache_enabled(args.no_cache))
+
+
+def _open_store(
+    repo: Repository, args: argparse.Namespace, *, inferred: bool
+) -> AbstractContextManager[Store]:
+    """The store that --store, --store-path, --endpoint and --graph choose."""
+    from kg.cache import cache_enabled
+    from kg.store import ASSERTED_GRAPH, graph_iri, open_store
+
+    if args.endpoint is not None:
+        if args.store != "memory" or args.store_path is not None:
+            raise InputError(
+                "--endpoint asks a remote store; --store and --store-path choose a local one",
+                hint="leave out --store/--store-path, or --endpoint",
+            )
+        if args.data:
+            raise InputError(
+                "--data cannot be used with --endpoint: the endpoint holds its own triples",
+                hint="load them there with 'kg push --data PATH --endpoint URL'",
+            )
+    elif args.graph is not None:
+        raise InputError("--graph needs --endpoint", hint="it names a graph on the endpoint")
+    if args.store_path is not None and args.store != "oxigraph":
+        raise InputError("--store-path needs --store oxigraph")
+    return open_store(
+        "remote" if args.endpoint is not None else args.store,
+        repo=repo,
+        path=args.store_path,
+        endpoint=args.endpoint,
+        inferred=inferred,
+        data_files=_expand_paths(args.data) if args.data else None,
+        use_cache=cache_enabled(args.no_cache),
+        graph=graph_iri(args.graph, default=ASSERTED_GRAPH),
+    )
 
 
 def _parse_params(pairs: Sequence[str]) -> dict[str, str]:

@@ -256,7 +256,41 @@ def run(
 ) -> QueryResult:
     """Run ``query`` on ``graph`` with ``values`` bound (defaults fill the rest)."""
     bindings = query.bindings(values)
-    return run_text(graph, query.text, bindings)
+    return sort_group_concat(query.text, run_text(graph, query.text, bindings))
+
+
+_GROUP_CONCAT_RE = re.compile(
+    r"GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?;\s*separator\s*=\s*\"((?:[^\"\\]|\\.)*)\"\s*\)"
+    r"\s*AS\s*[?$](\w+)",
+    re.IGNORECASE,
+)
+
+
+def sort_group_concat(text: str, result: QueryResult) -> QueryResult:
+    """Sort the parts of every ``GROUP_CONCAT(...; separator="s") AS ?v`` column of a SELECT.
+
+    SPARQL leaves the order of the parts open, and engines (rdflib included, from one run to the
+    next) differ; sorting makes every store's output deterministic and comparable.
+    """
+    if not isinstance(result, SelectResult):
+        return result
+    columns = {
+        result.variables.index(name): separator
+        for separator, name in _GROUP_CONCAT_RE.findall(_strip_comments(text))
+        if name in result.variables and separator
+    }
+    if not columns:
+        return result
+    rows = []
+    for row in result.rows:
+        cells = list(row)
+        for index, separator in columns.items():
+            cell = cells[index]
+            if isinstance(cell, Literal) and cell.language is None:
+                parts = sorted(str(cell).split(separator))
+                cells[index] = Literal(separator.join(parts), datatype=cell.datatype)
+        rows.append(tuple(cells))
+    return SelectResult(result.variables, tuple(rows))
 
 
 def run_text(
@@ -436,4 +470,5 @@ __all__ = [
     "read_query",
     "run",
     "run_text",
+    "sort_group_concat",
 ]

@@ -1,0 +1,517 @@
+r"""Where the triples live: one :class:`Store` interface over three kinds of store, so that every
+named query gives the same answer on each.
+
+- :class:`MemoryStore`: an rdflib graph in this process, queried by rdflib's SPARQL engine (the
+  reference engine: parameters bound as initial bindings);
+- :class:`OxigraphStore`: a pyoxigraph store, persistent on disk (``OxigraphStore(path)``: load
+  once, query many times, survives restarts) or in memory (``OxigraphStore()``);
+- :class:`~kg.remote.RemoteStore`: any SPARQL 1.1 endpoint, over HTTP.
+
+The layout of the triples is the same on every store: the asserted graph (ontology and data) and
+the triples the OWL RL reasoner infers (:func:`kg.reason.infer`) are kept apart. In an Oxigraph
+store the asserted triples are the default graph and the inferred ones the named graph
+:data:`INFERRED_GRAPH`; a query sees the default graph alone, or with ``inferred=True`` the merge
+of both (given as the query's default graph, so ``GRAPH`` clauses still see named graphs alone).
+On a remote endpoint both are named graphs (:data:`ASSERTED_GRAPH`, :data:`INFERRED_GRAPH`),
+chosen per query with the protocol's ``default-graph-uri``, so that a server whose default graph
+is the union of all graphs (Virtuoso, GraphDB) still answers asserted-only queries right.
+
+Parameters: rdflib binds them as initial bindings. pyoxigraph's ``substitutions`` only reach
+projected variables, and a remote endpoint only takes text, so for those :func:`prepare`
+replaces each parameter *variable token* by the N-Triples form of its already typed and checked
+RDF term (:func:`nt_term`): a structural substitution of a variable by a term, never user text
+pasted into the query. A string parameter holding SPARQL stays one literal.
+
+>>> from rdflib import Literal
+>>> prepare('SELECT ?x WHERE { BIND(?_name AS ?x) }', {"_name": Literal('x" }')}).splitlines()[-1]
+'SELECT ?x WHERE { BIND("x\\" }" AS ?x) }'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from kg.errors import InputError, QueryError
+from kg.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    from rdflib import Graph
+    from rdflib.term import Identifier, Node
+
+    from kg.load import Repository
+    from kg.queries import QueryResult
+
+#: The named graph of the inferred triples (Oxigraph stores and remote endpoints).
+INFERRED_GRAPH = "https://w3id.org/talent-kg/graph/inferred"
+#: The named graph of the asserted triples on a remote endpoint (``kg push`` writes it there).
+ASSERTED_GRAPH = "https://w3id.org/talent-kg/graph/asserted"
+#: Where an Oxigraph store records what it was loaded from (not part of any query's dataset).
+META_GRAPH = "https://w3id.org/talent-kg/graph/meta"
+_META_SOURCE = "https://w3id.org/talent-kg/graph/meta#sourceKey"
+_META_INFERRED = "https://w3id.org/talent-kg/graph/meta#inferredKey"
+
+STORE_KINDS = ("memory", "oxigraph", "remote")
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class Store(Protocol):
+    """Something that answers SPARQL: text plus typed parameter bindings in, a typed result out."""
+
+    def query(self, text: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+        """Run SPARQL ``text`` with ``bindings`` (variable name without '?' -> RDF term)."""
+        ...
+
+    def close(self) -> None:
+        """Release what the store holds open (files, locks)."""
+        ...
+
+
+# --- rdflib ---------------------------------------------------------------------------------
+
+
+class MemoryStore:
+    """An rdflib graph in this process, queried with rdflib's engine (the reference answers)."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def query(self, text: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+        from kg.queries import run_text
+
+        return run_text(self.graph, text, bindings)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+# --- Oxigraph -------------------------------------------------------------------------------
+
+
+class OxigraphStore:
+    """A pyoxigraph store: on disk at ``path`` (persistent, created if missing) or in memory.
+
+    ``inferred`` chooses what queries see: the asserted triples only (the default graph), or
+    those merged with the inferred ones (:data:`INFERRED_GRAPH`). The store remembers the key of
+    what it was loaded from (:attr:`source_key`), so a caller can tell whether it is current.
+    """
+
+    def __init__(self, path: Path | None = None, *, inferred: bool = False) -> None:
+        import pyoxigraph as ox
+
+        self.path = path
+        self.inferred = inferred
+        try:
+            self._store = ox.Store(str(path)) if path is not None else ox.Store()
+        except OSError as err:
+            raise InputError(
+                f"{path}: cannot open the Oxigraph store ({_first_line(err)})",
+                hint="another kg process may be using it, or the folder is not an Oxigraph "
+                "store; wait, or pass another --store-path",
+            ) from err
+
+    # context manager, so that a CLI command always releases the RocksDB lock
+    def __enter__(self) -> OxigraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def source_key(self) -> str | None:
+        """The key of the files the asserted graph was loaded from, or None if never loaded."""
+        return self._meta(_META_SOURCE)
+
+    @property
+    def inferred_key(self) -> str | None:
+        """The key of the files the inferred graph was computed from, or None."""
+        return self._meta(_META_INFERRED)
+
+    def load_ntriples(
+        self, asserted: Path | bytes, inferred: Path | bytes | None = None, *, key: str
+    ) -> None:
+        """Replace the store's content: ``asserted`` N-Triples into the default graph and, if
+        given, ``inferred`` into :data:`INFERRED_GRAPH`; record ``key`` as :attr:`source_key`.
+
+        The key is written last, so an interrupted load leaves a store that reads as not loaded.
+        """
+        import pyoxigraph as ox
+
+        self._store.clear()
+        self._bulk_load(asserted, ox.DefaultGraph())
+        if inferred is not None:
+            self._bulk_load(inferred, ox.NamedNode(INFERRED_GRAPH))
+            self._set_meta(_META_INFERRED, key)
+        self._set_meta(_META_SOURCE, key)
+        self._store.flush()
+
+    def load_inferred(self, inferred: Path | bytes, *, key: str) -> None:
+        """Replace only the inferred graph (the asserted one must already be from ``key``)."""
+        import pyoxigraph as ox
+
+        graph = ox.NamedNode(INFERRED_GRAPH)
+        if self._store.contains_named_graph(graph):
+            self._store.clear_graph(graph)
+        self._bulk_load(inferred, graph)
+        self._set_meta(_META_INFERRED, key)
+        self._store.flush()
+
+    def load(
+        self,
+        repo: Repository,
+        *,
+        data_files: Sequence[Path] | None = None,
+        with_inferred: bool = True,
+    ) -> None:
+        """Parse the repository (through :func:`kg.load.load_repository`, the one place that
+        parses), reason (:func:`kg.reason.infer`) and load both graphs, replacing the content."""
+        from kg.cache import content_key
+        from kg.export import to_ntriples
+        from kg.load import load_repository
+
+        graph = load_repository(repo, data_files=data_files).graph
+        inferred = None
+        if with_inferred:
+            from kg.reason import infer
+
+            inferred = to_ntriples(infer(graph)).encode("utf-8")
+        key = content_key(repo, data_files)
+        self.load_ntriples(to_ntriples(graph).encode("utf-8"), inferred, key=key)
+
+    def query(self, text: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+        import pyoxigraph as ox
+
+        from kg.queries import AskResult, GraphResult, SelectResult
+
+        dataset: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+        if self.inferred:
+            dataset.append(ox.NamedNode(INFERRED_GRAPH))
+        try:
+            result = self._store.query(prepare(text, bindings), default_graph=dataset)
+            if isinstance(result, ox.QueryBoolean):
+                return AskResult(bool(result))
+            if isinstance(result, ox.QueryTriples):
+                from rdflib import Graph
+
+                graph = Graph()
+                for triple in result:
+                    graph.add(
+                        (
+                            to_rdflib(triple.subject),
+                            to_rdflib(triple.predicate),
+                            to_rdflib(triple.object),
+                        )
+                    )
+                return GraphResult(graph)
+            variables = [v.value for v in result.variables]
+            rows = tuple(
+                tuple(_optional(solution[name]) for name in variables) for solution in result
+            )
+        except SyntaxError as err:
+            raise QueryError(f"Oxigraph cannot parse the query: {_first_line(err)}") from err
+        except (OSError, RuntimeError) as err:
+            raise QueryError(f"Oxigraph failed on the query: {_first_line(err)}") from err
+        return SelectResult(tuple(variables), rows)
+
+    def close(self) -> None:
+        """Flush and release the store (and its lock on the folder)."""
+        store = getattr(self, "_store", None)
+        if store is not None:
+            del self._store
+
+    def __len__(self) -> int:
+        """The number of quads, the meta graph included."""
+        return len(self._store)
+
+    def _bulk_load(
+        self, data: Path | bytes, graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph
+    ) -> None:
+        import pyoxigraph as ox
+
+        try:
+            if isinstance(data, Path):
+                self._store.bulk_load(
+                    path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True
+                )
+            else:
+                self._store.bulk_load(
+                    input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True
+                )
+        except SyntaxError as err:
+            where = data if isinstance(data, Path) else "N-Triples"
+            raise InputError(f"{where}: Oxigraph cannot read it: {_first_line(err)}") from err
+
+    def _meta(self, predicate: str) -> str | None:
+        import pyoxigraph as ox
+
+        for quad in self._store.quads_for_pattern(
+            ox.NamedNode(META_GRAPH), ox.NamedNode(predicate), None, ox.NamedNode(META_GRAPH)
+        ):
+            value = quad.object
+            return value.value if isinstance(value, ox.Literal) else None
+        return None
+
+    def _set_meta(self, predicate: str, value: str) -> None:
+        import pyoxigraph as ox
+
+        graph = ox.NamedNode(META_GRAPH)
+        subject, pred = graph, ox.NamedNode(predicate)
+        for quad in list(self._store.quads_for_pattern(subject, pred, None, graph)):
+            self._store.remove(quad)
+        self._store.add(ox.Quad(subject, pred, ox.Literal(value), graph))
+
+
+# --- the factory ----------------------------------------------------------------------------
+
+
+@contextmanager
+def open_store(
+    kind: str,
+    *,
+    repo: Repository,
+    path: Path | None = None,
+    endpoint: str | None = None,
+    inferred: bool = False,
+    data_files: Sequence[Path] | None = None,
+    use_cache: bool = True,
+    graph: str | None = ASSERTED_GRAPH,
+) -> Iterator[Store]:
+    """The store of ``kind`` (``memory``, ``oxigraph`` or ``remote``), ready to query, closed on
+    exit. ``kg.load`` remains the one place that parses files: every kind gets its triples from
+    :func:`kg.load.load_repository`, directly or through the warm cache (:mod:`kg.cache`).
+
+    - ``memory``: rdflib in this process. With the cache (:class:`kg.cache.CachedStore`), over
+      the cached graph (no parsing, no reasoning) and with answers remembered; without it, over
+      a freshly parsed (and, if ``inferred``, reasoned) graph. The answers are the same.
+    - ``oxigraph``: the persistent store at ``path`` (default ``<repo>/.kg-cache/oxigraph``),
+      (re)loaded only when the files changed since it was loaded.
+    - ``remote``: the SPARQL endpoint ``endpoint``; ``graph`` is the named graph holding the
+      asserted triples (None: the endpoint's default graph).
+    """
+    store: Store
+    if kind == "remote" or endpoint is not None:
+        if endpoint is None:
+            raise InputError("the remote store needs an endpoint", hint="pass --endpoint URL")
+        from kg.remote import RemoteStore
+
+        store = RemoteStore(endpoint, inferred=inferred, graph=graph)
+    elif kind == "memory":
+        store = _memory_store(repo, inferred=inferred, data_files=data_files, use_cache=use_cache)
+    elif kind == "oxigraph":
+        store = _oxigraph_store(
+            repo,
+            path or default_store_path(repo),
+            inferred=inferred,
+            data_files=data_files,
+            use_cache=use_cache,
+        )
+    else:
+        raise InputError(f"unknown store {kind!r}", hint=f"use one of: {', '.join(STORE_KINDS)}")
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def graph_iri(value: str | None, *, default: str | None) -> str | None:
+    """A ``--graph`` value: None gives ``default``, ``default`` the store's default graph (None),
+    anything else must be an absolute IRI."""
+    if value is None:
+        return default
+    if value == "default":
+        return None
+    bad = sorted({c for c in value if c in _FORBIDDEN_IN_IRI})
+    if bad or ":" not in value:
+        raise InputError(
+            f"--graph {value!r} is not an IRI",
+            hint="give an absolute IRI such as https://w3id.org/talent-kg/graph/asserted, "
+            "or 'default' for the store's default graph",
+        )
+    return value
+
+
+def default_store_path(repo: Repository) -> Path:
+    """Where ``--store oxigraph`` keeps its store unless told otherwise."""
+    from kg.cache import CACHE_DIR
+
+    return repo.root / CACHE_DIR / "oxigraph"
+
+
+def _memory_store(
+    repo: Repository, *, inferred: bool, data_files: Sequence[Path] | None, use_cache: bool
+) -> Store:
+    if use_cache:
+        from kg.cache import warm_graph
+
+        cached = warm_graph(repo, data_files=data_files, inferred=inferred)
+        if cached is not None:
+            from kg.cache import CachedStore
+
+            return CachedStore(cached, inferred=inferred)
+    from kg.load import load_repository
+
+    graph = load_repository(repo, data_files=data_files).graph
+    if inferred:
+        from kg.reason import closure
+
+        graph = closure(graph)
+    return MemoryStore(graph)
+
+
+def _oxigraph_store(
+    repo: Repository,
+    path: Path,
+    *,
+    inferred: bool,
+    data_files: Sequence[Path] | None,
+    use_cache: bool,
+) -> OxigraphStore:
+    from kg.cache import content_key, warm_graph
+
+    key = content_key(repo, data_files)
+    store = OxigraphStore(path, inferred=inferred)
+    try:
+        fresh = store.source_key == key
+        if fresh and (not inferred or store.inferred_key == key):
+            return store
+        cached = warm_graph(repo, data_files=data_files, inferred=inferred) if use_cache else None
+        if cached is not None:
+            if fresh and cached.inferred is not None:
+                store.load_inferred(cached.inferred, key=key)
+            else:
+                store.load_ntriples(cached.asserted, cached.inferred if inferred else None, key=key)
+        else:
+            store.load(repo, data_files=data_files, with_inferred=inferred)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+# --- query text -----------------------------------------------------------------------------
+
+# SPARQL tokens that may hold a '?' or '#' that is not a variable or a comment.
+_TOKEN = re.compile(
+    r"""
+      (?P<comment>\#[^\n]*)
+    | (?P<long>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")
+    | (?P<string>'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_NOT_CODE = frozenset({"comment", "string", "long"})
+_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+_FORBIDDEN_IN_IRI = frozenset('<>"{}|^`\\ ') | frozenset(chr(c) for c in range(0x20))
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
+
+
+def prepare(text: str, bindings: Mapping[str, Identifier] | None = None) -> str:
+    """``text`` ready for an engine that takes no initial bindings: each parameter variable
+    (``?_paper_iri`` or ``$_paper_iri``, outside comments, strings and IRIs) replaced by the
+    N-Triples form of its bound term, and a ``PREFIX`` line for each project prefix the query
+    does not declare itself (rdflib gets them as ``initNs``; other engines need them spelled out).
+    """
+    terms = {name.lstrip("?$"): nt_term(term) for name, term in (bindings or {}).items()}
+    parts: list[str] = []
+    position = 0
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "var" and match.group()[1:] in terms:
+            parts.append(text[position : match.start()])
+            parts.append(terms[match.group()[1:]])
+            position = match.end()
+    parts.append(text[position:])
+    body = "".join(parts)
+    code = _TOKEN.sub(lambda m: " " if m.lastgroup in _NOT_CODE else m.group(), text)
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(code)}
+    missing = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared]
+    return "\n".join([*missing, body])
+
+
+def nt_term(term: Node) -> str:
+    """An RDF term in N-Triples syntax, checked: an IRI with a character IRIs may not hold
+    (``<>"{}|^`\\``, space, control) is refused rather than escaped into the query."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        iri = str(term)
+        bad = sorted({c for c in iri if c in _FORBIDDEN_IN_IRI})
+        if bad or ":" not in iri:
+            shown = " ".join(repr(c) for c in bad) or "no scheme"
+            raise QueryError(
+                f"{iri!r} is not an IRI that can be bound ({shown})",
+                hint='IRIs may not contain spaces or any of <>"{}|^`\\',
+            )
+        return f"<{iri}>"
+    if isinstance(term, Literal):
+        quoted = '"' + "".join(_ESCAPES.get(c, c) for c in str(term)) + '"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return f"{quoted}^^{nt_term(term.datatype)}"
+        return quoted
+    if isinstance(term, BNode):
+        raise QueryError("a blank node cannot be bound as a parameter", hint="give an IRI")
+    raise QueryError(f"cannot bind {term!r} as a parameter")
+
+
+# --- pyoxigraph -> rdflib -------------------------------------------------------------------
+
+
+def to_rdflib(term: object) -> Node:
+    """A pyoxigraph term as the rdflib term it denotes (``xsd:string`` literals as plain ones,
+    as rdflib's engine returns them), so results render and compare the same on every store."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise QueryError(f"cannot use the result term {term!r} (RDF-star triples are not supported)")
+
+
+def _optional(term: object) -> Node | None:
+    return None if term is None else to_rdflib(term)
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+__all__ = [
+    "ASSERTED_GRAPH",
+    "INFERRED_GRAPH",
+    "STORE_KINDS",
+    "MemoryStore",
+    "OxigraphStore",
+    "Store",
+    "default_store_path",
+    "graph_iri",
+    "nt_term",
+    "open_store",
+    "prepare",
+    "to_rdflib",
+]
