@@ -61,6 +61,9 @@ def curie(term: object) -> str:
     return f"<{text}>"
 
 
+_NOT_IN_IRI = '<>"{}|\\^`'
+
+
 def expand(value: str) -> URIRef:
     """Expand a CURIE (``tkd:meta``), ``<iri>`` or absolute IRI to a URIRef.
 
@@ -74,7 +77,9 @@ def expand(value: str) -> URIRef:
         if prefix not in PREFIXES:
             known = ", ".join(sorted(PREFIXES))
             raise ValueError(f"unknown prefix {prefix!r} in {value!r} (known prefixes: {known})")
+        if not local or any(c in local for c in _NOT_IN_IRI) or any(c.isspace() for c in local):
+            raise ValueError(f"{value!r} is not a CURIE such as tkd:meta")
         return URIRef(PREFIXES[prefix] + local)
-    if ":" not in text or any(c in text for c in ' <>"{}|\\^`'):
+    if ":" not in text or any(c in text for c in _NOT_IN_IRI) or any(c.isspace() for c in text):
         raise ValueError(f"{value!r} is not an IRI or a CURIE such as tkd:meta")
     return URIRef(text)

@@ -109,6 +109,10 @@ def test_an_injected_string_stays_a_string(tmp_path: Path) -> None:
             "parameter 'org': 'meta' is not an IRI or a CURIE such as tkd:meta",
         ),
         ({"limit": "1", "label": "x", "colour": "red"}, "query 'q' has no parameter 'colour'"),
+        (
+            {"limit": "1", "label": "x", "org": "tkd:x> } ; DROP ALL"},
+            "parameter 'org': 'tkd:x> } ; DROP ALL' is not a CURIE such as tkd:meta",
+        ),
     ],
 )
 def test_bad_parameters_are_clear_errors(
