@@ -175,15 +175,16 @@ def test_query_csv_and_tsv(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_kg(capsys, "query", "founders-among-authors", "--format", "csv")
     assert code == 0
     lines = out.split("\r\n")
-    assert lines[0] == "position,person,name,organisation,organisationName,founded"
-    assert lines[1].startswith("6,https://w3id.org/talent-kg/id/timothee-lacroix,")
+    assert lines[0] == "position,orderIsRandom,person,name,organisation,organisationName,founded"
+    assert lines[1].startswith("6,false,https://w3id.org/talent-kg/id/timothee-lacroix,")
     code, out, _ = run_kg(capsys, "query", "founders-among-authors", "--format", "tsv")
     assert (
         out.splitlines()[0]
-        == "?position\t?person\t?name\t?organisation\t?organisationName\t?founded"
+        == "?position\t?orderIsRandom\t?person\t?name\t?organisation\t?organisationName\t?founded"
     )
     assert out.splitlines()[1].startswith(
         '"6"^^<http://www.w3.org/2001/XMLSchema#positiveInteger>\t'
+        '"false"^^<http://www.w3.org/2001/XMLSchema#boolean>\t'
         "<https://w3id.org/talent-kg/id/timothee-lacroix>\t"
     )
 

@@ -257,6 +257,11 @@ def test_random_author_order_is_not_presented_as_meaningful(
     assert len(set(names)) == 8
     llama = select(graph, queries["where-are-they-now"])
     assert {r["orderIsRandom"] for r in llama} == {Literal(False)}
+    founders = select(graph, queries["founders-among-authors"], paper="tkd:paper-transformer")
+    founder_names = [text(r["name"]) for r in founders]
+    assert founder_names == sorted(founder_names)
+    # cohorts.md: NEAR, Cohere, Inceptive, Character.AI, Adept (x2), Essential AI (x2), Sakana AI
+    assert len(founders) == 9
 
 
 def test_transformer_destinations(graph: Graph, queries: dict[str, NamedQuery]) -> None:
