@@ -168,25 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export the asserted graph (ontology and data). Turtle is deterministic "
         "(same input, same bytes); JSON-LD is compacted with ontology/context.jsonld.",
     )
-    p.add_argument(
-        "--format",
-        "-f",
-        choices=list(RDF_FORMATS),
-        default="turtle",
-        help="turtle (default), ntriples or json-ld",
-    )
+    _add_rdf_output_arguments(p, data_help)
     p.add_argument(
         "--inferred",
         action="store_true",
         help="include the triples inferred by the OWL RL reasoner",
-    )
-    p.add_argument("--data", action="append", type=Path, metavar="PATH", help=data_help)
-    p.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        metavar="FILE",
-        help="write to FILE (atomically) instead of standard output",
     )
 
     p = sub.add_parser(
@@ -195,21 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the OWL RL reasoner (owlrl) over the ontology and data and write the "
         "inferred triples alone, as a separate graph. The source files are never changed.",
     )
-    p.add_argument(
-        "--format",
-        "-f",
-        choices=list(RDF_FORMATS),
-        default="turtle",
-        help="turtle (default), ntriples or json-ld",
-    )
-    p.add_argument("--data", action="append", type=Path, metavar="PATH", help=data_help)
-    p.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        metavar="FILE",
-        help="write to FILE (atomically) instead of standard output",
-    )
+    _add_rdf_output_arguments(p, data_help)
 
     p = sub.add_parser(
         "import",
@@ -307,6 +279,25 @@ Example: templates/moves.csv; the format in full: templates/README.md.""",
         help="neither read nor write the warm cache .kg-cache/ (also: KG_NO_CACHE=1)",
     )
     return parser
+
+
+def _add_rdf_output_arguments(p: argparse.ArgumentParser, data_help: str) -> None:
+    """--format, --data and -o of the commands that write a graph (export, reason)."""
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=list(RDF_FORMATS),
+        default="turtle",
+        help="turtle (default), ntriples or json-ld",
+    )
+    p.add_argument("--data", action="append", type=Path, metavar="PATH", help=data_help)
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE (atomically) instead of standard output",
+    )
 
 
 def _add_store_arguments(p: argparse.ArgumentParser) -> None:
