@@ -44,12 +44,14 @@ def sparql_rules(store: Any, *, graph_name: str) -> int:
     from rdflib import BNode, Literal
     from rdflib.namespace import RDF
 
-    from kg.fastreason import _SCHEMA_QUERY, compile_schema
+    from kg.fastreason import _schema_quads, compile_schema
     from kg.reason import KEPT_NAMESPACES
     from kg.store import to_rdflib
 
-    rows = store.query(_SCHEMA_QUERY)
-    schema = compile_schema((to_rdflib(r["s"]), to_rdflib(r["p"]), to_rdflib(r["o"])) for r in rows)
+    schema = compile_schema(
+        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+        for q in _schema_quads(store)
+    )
     inf = f"<{graph_name}>"
 
     def both(s: str, p: str, o: str) -> str:

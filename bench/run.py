@@ -138,7 +138,7 @@ def step(path: str, name: str, data: Path, store_dir: Path, query_timeout: float
 
             store = ox.Store(str(store_dir))
             started = clock()
-            result = reason_store(store, progress=_progress)
+            result = reason_store(store, sources=[_repo().ontology, data], progress=_progress)
             store.flush()
             return {
                 "seconds": clock() - started,
@@ -160,11 +160,11 @@ def step(path: str, name: str, data: Path, store_dir: Path, query_timeout: float
                 "violations": len(report.violations),
                 "slowest": [(label, round(s, 2)) for label, s, _n in timing.checks[:3]],
             }
-        if name == "queries":
+        if name.startswith("query:"):
             from kg.store import OxigraphStore
 
             with OxigraphStore(store_dir) as store:
-                return _queries(store, data, query_timeout)
+                return _queries(store, data, query_timeout, only=name.removeprefix("query:"))
     raise ValueError(f"unknown step {path}/{name}")
 
 
@@ -172,12 +172,15 @@ class _Timeout(BaseException):  # not an Exception: kg.queries turns those into 
     """A query ran out of time."""
 
 
-def _queries(store: Any, data: Path, timeout: float) -> dict[str, Any]:
-    """Every named query (checks included) on ``store``, each under a time limit."""
+def _queries(store: Any, data: Path, timeout: float, only: str | None = None) -> dict[str, Any]:
+    """Every named query (checks included), or the one called ``only``, on ``store``, each
+    under a time limit (an alarm: rdflib's engine is Python, so it stops where it is)."""
     from kg.queries import SelectResult, discover
 
     parameters = generate.summary_of(data).parameters
     queries = discover(_repo().queries)
+    if only is not None:
+        queries = {only: queries[only]}
     timings: dict[str, Any] = {}
 
     def expire(_signum: int, _frame: Any) -> None:
@@ -269,7 +272,9 @@ class Results:
 
 STEPS = {
     "plain": ("load", "reason", "validate", "validate-noinf", "queries"),
-    "oxigraph": ("load", "reason", "validate", "queries"),
+    # one process per query: Oxigraph computes a sorted result in Rust before it yields a row,
+    # where no alarm reaches it, so only ending the process enforces the time limit
+    "oxigraph": ("load", "reason", "validate", "query:*"),
 }
 ROW_NAMES = {
     "validate": "validate",
@@ -277,11 +282,22 @@ ROW_NAMES = {
 }
 
 
+def _query_names() -> list[str]:
+    """The named queries and checks of the checkout, by name."""
+    return sorted(p.stem for p in (ROOT / "queries").rglob("*.rq"))
+
+
 def _run_path(
     results: Results, people: int, path: str, data: Path, args: argparse.Namespace
 ) -> None:
     store_dir = _store_path(args.cache, people, args.seed)
+    names: list[str] = []
     for name in STEPS[path]:
+        if name == "query:*":
+            names.extend(f"query:{query}" for query in _query_names())
+        else:
+            names.append(name)
+    for name in names:
         if (path, name) in args.skip:
             results.put(people, path, ROW_NAMES.get(name, name), Cell(note="skipped"))
             continue
@@ -298,8 +314,21 @@ def _run_path(
             str(args.query_timeout),
         ]
         limit = args.step_timeout
+        if name == "queries":  # all of them in one process: each has its own limit
+            limit += len(_query_names()) * args.query_timeout
+        elif name.startswith("query:"):
+            limit = args.query_timeout + 30  # the time limit, and starting Python and the store
         m: Measurement = run_child(command, timeout=limit, cwd=ROOT)
         row = ROW_NAMES.get(name, name)
+        if name.startswith("query:"):
+            row = "query " + name.removeprefix("query:")
+            if m.ok:
+                timing = m.details["queries"][name.removeprefix("query:")]
+                m.details = {"seconds": timing.get("seconds", m.wall), **timing}
+                m.ok = "seconds" in timing
+                m.timed_out = "timeout" in timing
+            if m.timed_out:  # by the alarm, or by ending the process
+                m.wall = args.query_timeout
         if not m.ok:
             cell = Cell(seconds=m.wall if m.timed_out else None, timed_out=m.timed_out)
             cell.note = m.describe_failure()
@@ -316,6 +345,10 @@ def _run_path(
                 else:
                     cell = Cell(note="skipped")
                 results.put(people, path, f"query {query}", cell)
+            continue
+        if row.startswith("query "):
+            results.put(people, path, row, Cell(m.details["seconds"], m.peak_mb))
+            print(f"    {_cell_text(m.details)}, peak {m.peak_mb:,.0f} MB", file=sys.stderr)
             continue
         results.put(people, path, row, Cell(m.details["seconds"], m.peak_mb))
         if name == "load" and "triples" in m.details:
@@ -437,36 +470,47 @@ def render_growth(results: Results, sizes: list[int]) -> Iterator[str]:
 
 
 def render_targets(results: Results, sizes: list[int]) -> Iterator[str]:
-    """The issue's targets, checked on the Oxigraph path at the largest size run."""
+    """The issue's targets, checked on the Oxigraph path at the largest size run: load, reason,
+    validate, each named query (those over the limit listed), peak memory."""
     people = sizes[-1]
     yield f"== targets at {people:,} people (oxigraph path; the issue sets them for 100,000)"
-    checks: list[tuple[str, float | None, float]] = [
-        ("load", results.get(people, "oxigraph", "load").seconds, TARGETS["load"]),
-        ("reason", results.get(people, "oxigraph", "reason").seconds, TARGETS["reason"]),
-        ("validate", results.get(people, "oxigraph", "validate").seconds, TARGETS["validate"]),
+    checks: list[tuple[str, Cell, float]] = [
+        (step, results.get(people, "oxigraph", step), TARGETS[step])
+        for step in ("load", "reason", "validate")
     ]
-    queries = [
-        (row, results.get(people, "oxigraph", row))
-        for row in _rows(results, people)
-        if row.startswith("query ")
+    queries = sorted(
+        (
+            (row, results.get(people, "oxigraph", row))
+            for row in _rows(results, people)
+            if row.startswith("query ")
+        ),
+        key=lambda q: -(q[1].seconds or 0),
+    )
+    over = [
+        (row, cell) for row, cell in queries if cell.seconds and cell.seconds > TARGETS["query"]
     ]
-    slowest = max(queries, key=lambda q: q[1].seconds or 0, default=None)
-    if slowest is not None:
-        checks.append((f"slowest {slowest[0]}", slowest[1].seconds, TARGETS["query"]))
-    peak = _peak(results, people, "oxigraph").peak_mb
-    for name, value, target in checks:
-        if value is None:
-            yield f"{name:<58} {'not measured':>14}"
+    checks.extend((row, cell, TARGETS["query"]) for row, cell in over)
+    for name, cell, target in checks:
+        if cell.seconds is None:
+            yield f"{name[:52]:<52} {'not measured':>14}"
             continue
-        verdict = "met" if value <= target else f"missed by {_fmt(value - target)} s"
-        yield f"{name[:58]:<58} {_fmt(value):>8} s <= {_fmt(target):>5} s  {verdict}"
+        if cell.timed_out:
+            verdict = f"missed: over the {_fmt(cell.seconds)} s limit"
+        elif cell.seconds <= target:
+            verdict = "met"
+        else:
+            verdict = f"missed by {_fmt(cell.seconds - target)} s"
+        yield f"{name[:52]:<52} {cell.text():>8} s <= {_fmt(target):>5} s  {verdict}"
+    others = f"the other {len(queries) - len(over)} named queries"
+    yield f"{others:<52} {'':>8}   <= {_fmt(TARGETS['query']):>5} s  met"
+    peak = _peak(results, people, "oxigraph").peak_mb
     if peak is not None:
         verdict = (
             "met"
             if peak <= TARGETS["peak_mb"]
             else f"missed by {peak - TARGETS['peak_mb']:,.0f} MB"
         )
-        yield f"{'peak memory':<58} {peak:>7,.0f} MB <= {TARGETS['peak_mb']:,.0f} MB  {verdict}"
+        yield f"{'peak memory':<52} {peak:>7,.0f} MB <= {TARGETS['peak_mb']:,.0f} MB  {verdict}"
     yield ""
 
 
@@ -571,18 +615,21 @@ def main(argv: list[str] | None = None) -> int:
     for note in results.notes:
         print(f"note: {note}")
     if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    str(p): {
-                        path: {row: cell.__dict__ for row, cell in rows.items()}
-                        for path, rows in by_path.items()
-                    }
-                    for p, by_path in results.cells.items()
-                },
-                indent=1,
-            )
-        )
+        cells = {
+            str(p): {
+                path: {row: cell.__dict__ for row, cell in rows.items()}
+                for path, rows in by_path.items()
+            }
+            for p, by_path in results.cells.items()
+        }
+        everything = {
+            "machine": header,
+            "triples": results.triples,
+            "inferred": results.inferred,
+            "notes": results.notes,
+            "cells": cells,
+        }
+        args.json.write_text(json.dumps(everything, indent=1), encoding="utf-8")
     return 0
 
 

@@ -49,8 +49,9 @@ from __future__ import annotations
 import itertools
 import time
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -855,19 +856,25 @@ class StoreInference:
         return not self.inconsistencies
 
 
-#: How many inferred triples go to the store per load (bounds the memory of one write).
+#: How many inferred triples are formatted at a time when writing them out.
 WRITE_BATCH = 200_000
 
 
 def reason_store(
     store: pyoxigraph.Store,
     *,
+    sources: Sequence[Path] | None = None,
     graph_name: str | None = None,
     progress: Progress | None = None,
 ) -> StoreInference:
     """Reason over the default graph of a pyoxigraph ``store`` (ontology and data) and write the
     kept inferred triples to the named graph ``graph_name`` (default
     :data:`kg.store.INFERRED_GRAPH`), replacing what it held. The default graph is not touched.
+
+    ``sources``: the files the default graph was loaded from (Turtle or N-Triples), if the
+    caller has them. They are read instead of the store: an on-disk store resolves every term of
+    a dump through its dictionary (17 s at 1.6 million triples, against 4 s to parse the files),
+    and the files keep literals as written, which the store does not.
 
     The triples travel as N-Triples text (Oxigraph writes and reads it in Rust), never as
     Python term objects: that is most of the speed.
@@ -881,16 +888,20 @@ def reason_store(
 
     target = ox.NamedNode(graph_name or INFERRED_GRAPH)
     started = time.perf_counter()
-    solutions = store.query(_SCHEMA_QUERY)  # a scan in Rust: no Python per triple
-    assert isinstance(solutions, ox.QuerySolutions)
     schema = compile_schema(
-        (to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])) for row in solutions
+        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+        for q in _schema_quads(store)
     )
     schema_seconds = time.perf_counter() - started
     if progress:
         progress(f"schema: {schema.describe()}, in {schema_seconds:.1f}s")
     with tempfile.TemporaryFile() as dump:
-        store.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        if sources is None:
+            store.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        else:
+            for path in sources:
+                fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+                ox.serialize(ox.parse(path=str(path), format=fmt), dump, ox.RdfFormat.N_TRIPLES)
         dump.seek(0)
         lines = io.TextIOWrapper(dump, encoding="utf-8", newline="\n")
         result = _run(schema, NT_TERMS, map(_split, lines), progress)
@@ -898,10 +909,13 @@ def reason_store(
     started = time.perf_counter()
     if store.contains_named_graph(target):
         store.clear_graph(target)
-    for start in range(0, len(result.kept), WRITE_BATCH):
-        batch = result.kept[start : start + WRITE_BATCH]
-        text = "".join(f"{s} {p} {o} .\n" for s, p, o in batch)
-        store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+    # Through a file and the bulk loader: a transaction of millions of triples is slow on disk.
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".nt") as out:
+        for start in range(0, len(result.kept), WRITE_BATCH):
+            batch = result.kept[start : start + WRITE_BATCH]
+            out.write("".join(f"{s} {p} {o} .\n" for s, p, o in batch))
+        out.flush()
+        store.bulk_load(path=out.name, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
     result.seconds["write"] = time.perf_counter() - started
     if progress:
         progress(
@@ -914,6 +928,28 @@ def reason_store(
         inconsistencies=result.inconsistencies,
         seconds=result.seconds,
     )
+
+
+def _schema_quads(store: pyoxigraph.Store) -> Iterator[Any]:
+    """The schema axioms of the default graph (:func:`is_schema_triple`), found through the
+    store's indexes, one pattern per term of the OWL, RDFS and RDF vocabularies: owlrl reacts to
+    no other term, and a scan of millions of triples is avoided."""
+    import pyoxigraph as ox
+
+    default = ox.DefaultGraph()
+    rdf_type = ox.NamedNode(str(RDF.type))
+    predicates = set(SCHEMA_PREDICATES) | {t for t in _vocabulary(OWL)} - {OWL.sameAs}
+    for predicate in sorted(predicates, key=str):
+        yield from store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, default)
+    metaclasses = {t for ns in (OWL, RDFS, RDF) for t in _vocabulary(ns)} - _INDIVIDUAL_TYPES
+    for metaclass in sorted(metaclasses, key=str):
+        yield from store.quads_for_pattern(None, rdf_type, ox.NamedNode(str(metaclass)), default)
+
+
+def _vocabulary(namespace: Any) -> set[URIRef]:
+    """Every term rdflib knows in ``namespace`` (OWL, RDFS, RDF)."""
+    names = [*namespace.__annotations__, *getattr(namespace, "_extras", [])]
+    return {URIRef(str(namespace) + name) for name in names}
 
 
 def _split(line: str) -> tuple[str, str, str]:

@@ -196,6 +196,30 @@ def test_the_store_path_keeps_the_same_triples(
     assert len(store) == size + len(got)
 
 
+@pytest.mark.parametrize("source", ["edge-cases", "generated"])
+def test_the_store_path_reads_its_source_files(
+    repo: Repository, tmp_path: Path, source: str
+) -> None:
+    """Given the files the store was loaded from, reason_store reads them (literals as written,
+    so even "0"^^xsd:positiveInteger is caught) and keeps what owlrl keeps."""
+    if source == "edge-cases":
+        data = EDGE_CASES
+    else:
+        data = tmp_path / "generated.ttl"
+        out = io.StringIO()
+        generate(50, out, seed=8)
+        data.write_text(out.getvalue(), encoding="utf-8")
+    files = [repo.ontology, data]
+    store = ox.Store()
+    for file in files:
+        store.bulk_load(path=str(file), format=ox.RdfFormat.TURTLE)
+    expected = reason(with_ontology(repo, data))
+    result = fastreason.reason_store(store, sources=files)
+    got, want = inferred_in(store), as_stored(set(expected.inferred))
+    assert sorted(want - got)[:3] == [] and sorted(got - want)[:3] == []
+    assert result.inconsistencies == expected.inconsistencies
+
+
 def test_progress_is_reported(repo: Repository) -> None:
     lines: list[str] = []
     fastreason.reason_store(store_of(generated(repo, 20, 1)), progress=lines.append)
