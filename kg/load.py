@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -18,6 +19,9 @@ from rdflib.term import Node
 from kg.errors import InputError, RdfParseError
 from kg.formats import format_for_path
 from kg.namespaces import bind_prefixes
+
+if TYPE_CHECKING:
+    import pyoxigraph
 
 ONTOLOGY_FILE = "ontology/talent-kg.ttl"
 SHAPES_FILE = "ontology/talent-kg-shapes.ttl"
@@ -143,6 +147,37 @@ def load_repository(
     if include_ontology:
         files = [repo.ontology, *files]
     return load_files(files)
+
+
+def load_into_oxigraph(store: pyoxigraph.Store, paths: Sequence[Path]) -> None:
+    """Bulk-load ``paths``, in order, into the default graph of a pyoxigraph store.
+
+    Turtle and N-Triples are parsed by Oxigraph itself, in Rust: 1.6 million triples in about
+    10 s, where rdflib takes minutes. JSON-LD goes through :func:`parse_file` (rdflib), as for
+    the in-memory graph. A syntax error becomes :class:`RdfParseError` naming the file and line;
+    the caller owns the store and decides what a half-loaded one means (``kg.store`` clears it).
+    """
+    import pyoxigraph as ox
+
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"{path}: no such file", hint="check the path")
+        fmt = format_for_path(path)
+        try:
+            if fmt.name == "json-ld":
+                from kg.export import to_ntriples
+
+                text = to_ntriples(parse_file(path)).encode("utf-8")
+                store.bulk_load(input=text, format=ox.RdfFormat.N_TRIPLES)
+            else:
+                media = ox.RdfFormat.from_media_type(fmt.media_type)
+                store.bulk_load(path=str(path), format=media)
+        except SyntaxError as err:
+            why = str(err.msg or err).splitlines()[0]
+            line = err.lineno if isinstance(err.lineno, int) else None
+            raise RdfParseError(path, line, why) from err
+        except UnicodeDecodeError as err:
+            raise RdfParseError(path, None, f"not UTF-8 text ({err.reason})") from err
 
 
 def _first_line(err: BaseException) -> str:

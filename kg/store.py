@@ -30,7 +30,8 @@ pasted into the query. A string parameter holding SPARQL stays one literal.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -107,6 +108,8 @@ class OxigraphStore:
         self.path = path
         self.inferred = inferred
         try:
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as err:
             raise InputError(
@@ -121,6 +124,11 @@ class OxigraphStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def native(self) -> pyoxigraph.Store:
+        """The pyoxigraph store itself, for the work done inside it (:mod:`kg.fastvalidate`)."""
+        return self._store
 
     @property
     def source_key(self) -> str | None:
@@ -167,21 +175,56 @@ class OxigraphStore:
         *,
         data_files: Sequence[Path] | None = None,
         with_inferred: bool = True,
+        progress: Callable[[str], None] | None = None,
     ) -> None:
-        """Parse the repository (through :func:`kg.load.load_repository`, the one place that
-        parses), reason (:func:`kg.reason.infer`) and load both graphs, replacing the content."""
+        """Replace the content with the repository's ontology and data files, bulk-loaded by
+        Oxigraph (:func:`kg.load.load_into_oxigraph`), and, if ``with_inferred``, the OWL RL
+        inferences computed inside the store (:func:`reason`). The key is written last, so an
+        interrupted or failed load leaves a store that reads as not loaded."""
         from kg.cache import content_key
-        from kg.export import to_ntriples
-        from kg.load import load_repository
+        from kg.load import load_into_oxigraph
 
-        graph = load_repository(repo, data_files=data_files).graph
-        inferred = None
-        if with_inferred:
-            from kg.reason import infer
-
-            inferred = to_ntriples(infer(graph)).encode("utf-8")
         key = content_key(repo, data_files)
-        self.load_ntriples(to_ntriples(graph).encode("utf-8"), inferred, key=key)
+        files = _graph_sources(repo, data_files)
+        started = time.perf_counter()
+        self._store.clear()
+        load_into_oxigraph(self._store, files)
+        if progress:
+            count = len(self._store)
+            progress(
+                f"loaded {count:,} triples from {len(files)} files "
+                f"in {time.perf_counter() - started:.1f}s"
+            )
+        if with_inferred:
+            self.reason(repo, data_files=data_files, progress=progress, key=key)
+        self._set_meta(_META_SOURCE, key)
+        self._store.flush()
+
+    def reason(
+        self,
+        repo: Repository,
+        *,
+        data_files: Sequence[Path] | None = None,
+        progress: Callable[[str], None] | None = None,
+        key: str | None = None,
+    ) -> None:
+        """Compute the OWL RL inferences of the asserted graph into :data:`INFERRED_GRAPH`,
+        replacing what it held, with :func:`kg.fastreason.reason_store` (the same triples as
+        :func:`kg.reason.infer`, which ``tests/test_fastreason.py`` proves; minutes faster at a
+        million triples)."""
+        from kg.cache import content_key
+        from kg.fastreason import reason_store
+
+        files = _graph_sources(repo, data_files)
+        readable = all(f.suffix.lower() in (".ttl", ".nt") for f in files)
+        reason_store(
+            self._store,
+            sources=files if readable else None,
+            graph_name=INFERRED_GRAPH,
+            progress=progress,
+        )
+        self._set_meta(_META_INFERRED, key or content_key(repo, data_files))
+        self._store.flush()
 
     def query(self, text: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
         import pyoxigraph as ox
@@ -280,16 +323,20 @@ def open_store(
     data_files: Sequence[Path] | None = None,
     use_cache: bool = True,
     graph: str | None = ASSERTED_GRAPH,
+    progress: Callable[[str], None] | None = None,
 ) -> Iterator[Store]:
     """The store of ``kind`` (``memory``, ``oxigraph`` or ``remote``), ready to query, closed on
     exit. ``kg.load`` remains the one place that parses files: every kind gets its triples from
-    :func:`kg.load.load_repository`, directly or through the warm cache (:mod:`kg.cache`).
+    :func:`kg.load.load_repository` (directly or through the warm cache, :mod:`kg.cache`) or
+    :func:`kg.load.load_into_oxigraph`.
 
     - ``memory``: rdflib in this process. With the cache (:class:`kg.cache.CachedStore`), over
       the cached graph (no parsing, no reasoning) and with answers remembered; without it, over
       a freshly parsed (and, if ``inferred``, reasoned) graph. The answers are the same.
     - ``oxigraph``: the persistent store at ``path`` (default ``<repo>/.kg-cache/oxigraph``),
-      (re)loaded only when the files changed since it was loaded.
+      (re)loaded only when the files changed since it was loaded: bulk-loaded by Oxigraph's own
+      parser and reasoned inside the store (:meth:`OxigraphStore.load`), the path for large
+      graphs. ``progress`` hears about each step of a (re)load.
     - ``remote``: the SPARQL endpoint ``endpoint``; ``graph`` is the named graph holding the
       asserted triples (None: the endpoint's default graph).
     """
@@ -309,6 +356,7 @@ def open_store(
             inferred=inferred,
             data_files=data_files,
             use_cache=use_cache,
+            progress=progress,
         )
     else:
         raise InputError(f"unknown store {kind!r}", hint=f"use one of: {', '.join(STORE_KINDS)}")
@@ -370,27 +418,30 @@ def _oxigraph_store(
     inferred: bool,
     data_files: Sequence[Path] | None,
     use_cache: bool,
+    progress: Callable[[str], None] | None = None,
 ) -> OxigraphStore:
-    from kg.cache import content_key, warm_graph
+    """The store at ``path``, loaded from the files (and reasoned, if ``inferred``) unless it
+    already holds them: the store is its own cache, keyed like :mod:`kg.cache`. Without
+    ``use_cache`` it is reloaded every time."""
+    from kg.cache import content_key
 
     key = content_key(repo, data_files)
     store = OxigraphStore(path, inferred=inferred)
     try:
-        fresh = store.source_key == key
-        if fresh and (not inferred or store.inferred_key == key):
-            return store
-        cached = warm_graph(repo, data_files=data_files, inferred=inferred) if use_cache else None
-        if cached is not None:
-            if fresh and cached.inferred is not None:
-                store.load_inferred(cached.inferred, key=key)
-            else:
-                store.load_ntriples(cached.asserted, cached.inferred if inferred else None, key=key)
-        else:
-            store.load(repo, data_files=data_files, with_inferred=inferred)
+        fresh = use_cache and store.source_key == key
+        if not fresh:
+            store.load(repo, data_files=data_files, with_inferred=inferred, progress=progress)
+        elif inferred and store.inferred_key != key:
+            store.reason(repo, data_files=data_files, progress=progress, key=key)
     except BaseException:
         store.close()
         raise
     return store
+
+
+def _graph_sources(repo: Repository, data_files: Sequence[Path] | None) -> list[Path]:
+    """The files of the asserted graph, as :func:`kg.load.load_repository` reads them."""
+    return [repo.ontology, *(data_files if data_files is not None else repo.data_files())]
 
 
 # --- query text -----------------------------------------------------------------------------

@@ -165,6 +165,8 @@ def test_open_store_loads_the_oxigraph_store_once(
         raise AssertionError("the store was loaded again although nothing changed")
 
     monkeypatch.setattr(OxigraphStore, "load_ntriples", no_reload)
+    monkeypatch.setattr(OxigraphStore, "load", no_reload)
+    monkeypatch.setattr(OxigraphStore, "reason", no_reload)
     with open_store("oxigraph", repo=checkout, path=path) as store:
         assert rows(store.query(query.text, query.bindings())) == rows(first)
 
