@@ -13,6 +13,9 @@ stale: an edit to a file changes the key and the next run rebuilds.
   (answers already given, see :class:`CachedStore`).
 - ``queries-<key>.json``: the named queries, discovered and syntax-checked (checking every
   query's syntax costs more than answering one), keyed by the bytes of ``queries/**/*.rq``.
+- ``validation-<key>.json``: the last validation report of a graph (``kg validate``), keyed like
+  the graph (the key covers ``ontology/talent-kg-shapes.ttl`` too): validating unchanged files
+  again prints it without validating.
 
 What answers from the cache is rdflib, the engine of the default ``memory`` store, so a cached
 run gives exactly the answers of an uncached one. pyoxigraph would be faster (it loads
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
     from kg.load import Repository
     from kg.queries import NamedQuery, QueryResult
     from kg.store import MemoryStore
+    from kg.validate import ValidationReport
 
 CACHE_DIR = ".kg-cache"
 #: bumped whenever the layout of a cache entry changes
@@ -451,6 +455,46 @@ def _read_catalogue(path: Path, repo: Repository) -> dict[str, NamedQuery] | Non
         return None
 
 
+# --- validation reports ---------------------------------------------------------------------
+
+
+def cached_report(
+    repo: Repository, data_files: Sequence[Path] | None = None
+) -> ValidationReport | None:
+    """The validation report of ``repo``'s graph (ontology, shapes and ``data_files``) if one
+    was written for exactly these files, else None. Either engine's report serves: pySHACL's
+    and :mod:`kg.fastvalidate`'s are the same, problem for problem (tests/test_fastvalidate.py)."""
+    from kg.validate import Problem, ValidationReport
+
+    path = _report_path(repo, data_files)
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+        fields = list(Problem.__dataclass_fields__)
+        problems = tuple(Problem(**{f: str(item[f]) for f in fields}) for item in items)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return ValidationReport(problems)
+
+
+def remember_report(
+    repo: Repository, report: ValidationReport, data_files: Sequence[Path] | None = None
+) -> None:
+    """Keep ``report`` for :func:`cached_report` (atomically; silently not on a read-only
+    checkout)."""
+    path = _report_path(repo, data_files)
+    text = json.dumps([problem.__dict__ for problem in report.problems], indent=0)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, text.encode("utf-8"))
+        _prune(path.parent, keep=path.name)
+    except OSError:
+        pass
+
+
+def _report_path(repo: Repository, data_files: Sequence[Path] | None) -> Path:
+    return cache_root(repo) / f"validation-{content_key(repo, data_files)}.json"
+
+
 # --- files ----------------------------------------------------------------------------------
 
 
@@ -473,8 +517,9 @@ def _atomic_write(path: Path, content: bytes) -> None:
 def _prune(root: Path, *, keep: str) -> None:
     """Remove all but the :data:`KEEP` newest graph entries (or query catalogues) of the kind
     of ``keep``; never ``keep`` itself, nor anything that is not a cache entry."""
-    if keep.startswith("queries-"):
-        entries = list(root.glob("queries-*.json"))
+    prefix = keep.partition("-")[0]
+    if prefix in ("queries", "validation"):
+        entries = list(root.glob(f"{prefix}-*.json"))
     else:
         entries = [p for p in root.iterdir() if p.is_dir() and _is_key(p.name)]
     try:
@@ -499,9 +544,11 @@ __all__ = [
     "CachedGraph",
     "CachedStore",
     "cache_enabled",
+    "cached_report",
     "content_key",
     "graph_files",
     "queries_key",
     "query_catalogue",
+    "remember_report",
     "warm_graph",
 ]
