@@ -910,21 +910,21 @@ def reason_store(
     if store.contains_named_graph(target):
         store.clear_graph(target)
     # Through a file and the bulk loader: a transaction of millions of triples is slow on disk.
+    kept = len(result.kept)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".nt") as out:
-        for start in range(0, len(result.kept), WRITE_BATCH):
-            batch = result.kept[start : start + WRITE_BATCH]
-            out.write("".join(f"{s} {p} {o} .\n" for s, p, o in batch))
+        for start in range(0, kept, WRITE_BATCH):
+            out.write(
+                "".join(f"{s} {p} {o} .\n" for s, p, o in result.kept[start : start + WRITE_BATCH])
+            )
         out.flush()
+        result.kept.clear()  # the terms go too: the bulk loader's buffers need the memory
         store.bulk_load(path=out.name, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
     result.seconds["write"] = time.perf_counter() - started
     if progress:
-        progress(
-            f"wrote {len(result.kept):,} triples to <{target.value}> "
-            f"in {result.seconds['write']:.1f}s"
-        )
+        progress(f"wrote {kept:,} triples to <{target.value}> in {result.seconds['write']:.1f}s")
     return StoreInference(
         asserted=result.asserted,
-        inferred=len(result.kept),
+        inferred=kept,
         inconsistencies=result.inconsistencies,
         seconds=result.seconds,
     )
