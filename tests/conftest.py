@@ -32,7 +32,7 @@ def graph(loaded: LoadedGraph) -> Graph:
 
 
 @pytest.fixture
-def copy_of_repo(tmp_path: Path) -> Repository:
+def checkout(tmp_path: Path) -> Repository:
     """A copy of the repository's ontology, data and queries, free to edit."""
     for part in ("ontology", "data", "queries"):
         shutil.copytree(ROOT / part, tmp_path / part)

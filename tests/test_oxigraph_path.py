@@ -42,14 +42,14 @@ def test_a_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
 
 
 def test_a_broken_file_leaves_no_half_loaded_store(
-    kg: KgRunner, copy_of_repo: Repository, tmp_path: Path
+    kg: KgRunner, checkout: Repository, tmp_path: Path
 ) -> None:
     """A load that fails is an error naming file:line, exit 2; the store does not read as
     loaded, so the next run, with the file fixed, loads it again and answers."""
-    broken = copy_of_repo.root / "data" / "zz-broken.ttl"
+    broken = checkout.root / "data" / "zz-broken.ttl"
     broken.write_text(BROKEN, encoding="utf-8")
     store = tmp_path / "store"
-    argv = ["--root", str(copy_of_repo.root), "query", "founders-among-authors"]
+    argv = ["--root", str(checkout.root), "query", "founders-among-authors"]
     code, out, err = kg(*argv, "--store", "oxigraph", "--store-path", str(store))
     assert (code, out) == (2, "")
     assert err.splitlines()[0].startswith(f"kg: error: {broken}:5: syntax error: ")
@@ -63,10 +63,10 @@ def test_a_broken_file_leaves_no_half_loaded_store(
     assert fixed == memory and "Mistral AI" in fixed
 
 
-def test_the_store_reasons_inside_itself_once(kg: KgRunner, copy_of_repo: Repository) -> None:
+def test_the_store_reasons_inside_itself_once(kg: KgRunner, checkout: Repository) -> None:
     """An inferred query on a store loaded without inferences reasons once, inside the store,
     and the answer is the in-memory (owlrl) one."""
-    root, store = str(copy_of_repo.root), copy_of_repo.root / "ox"
+    root, store = str(checkout.root), checkout.root / "ox"
     asserted = ["--root", root, "query", "founders-among-authors", "--store", "oxigraph"]
     assert kg(*asserted, "--store-path", str(store))[0] == 0
     with OxigraphStore(store) as opened:
@@ -76,7 +76,7 @@ def test_the_store_reasons_inside_itself_once(kg: KgRunner, copy_of_repo: Reposi
     code, answer, err = kg(*inferred, "--store", "oxigraph", "--store-path", str(store))
     assert code == 0, err
     with OxigraphStore(store) as opened:
-        assert opened.inferred_key == opened.source_key == content_key(copy_of_repo)
+        assert opened.inferred_key == opened.source_key == content_key(checkout)
         assert (
             len(
                 list(
@@ -91,9 +91,9 @@ def test_the_store_reasons_inside_itself_once(kg: KgRunner, copy_of_repo: Reposi
 # --- kg validate ----------------------------------------------------------------------------
 
 
-def test_both_engines_print_the_same_report(kg: KgRunner, copy_of_repo: Repository) -> None:
-    (copy_of_repo.root / "data" / "zz-defect.ttl").write_text(DEFECT, encoding="utf-8")
-    argv = ["--root", str(copy_of_repo.root), "validate", "--infos", "--no-cache"]
+def test_both_engines_print_the_same_report(kg: KgRunner, checkout: Repository) -> None:
+    (checkout.root / "data" / "zz-defect.ttl").write_text(DEFECT, encoding="utf-8")
+    argv = ["--root", str(checkout.root), "validate", "--infos", "--no-cache"]
     pyshacl = kg(*argv)
     oxigraph = kg(*argv, "--store", "oxigraph")
     assert pyshacl[0] == oxigraph[0] == 1
@@ -102,15 +102,13 @@ def test_both_engines_print_the_same_report(kg: KgRunner, copy_of_repo: Reposito
     assert pyshacl[2].split(" (")[0] == oxigraph[2].split(" (")[0]  # the summary, less the time
 
 
-def test_a_report_is_remembered_until_a_file_changes(
-    kg: KgRunner, copy_of_repo: Repository
-) -> None:
-    root = copy_of_repo.root
+def test_a_report_is_remembered_until_a_file_changes(kg: KgRunner, checkout: Repository) -> None:
+    root = checkout.root
     argv = ["--root", str(root), "validate", "--progress"]
     code, first, err = kg(*argv)
     assert code == 0 and "validated before" not in err
     reports = list((root / CACHE_DIR).glob("validation-*.json"))
-    assert [p.name for p in reports] == [f"validation-{content_key(copy_of_repo)}.json"]
+    assert [p.name for p in reports] == [f"validation-{content_key(checkout)}.json"]
     code, again, err = kg(*argv)
     assert (code, again) == (0, first)
     assert "validated before" in err
@@ -122,7 +120,7 @@ def test_a_report_is_remembered_until_a_file_changes(
     (root / "data" / "zz-defect.ttl").unlink()
     assert kg(*argv)[1] == first
     # an edit of the shapes too: the key covers them
-    shapes = copy_of_repo.shapes
+    shapes = checkout.shapes
     text = shapes.read_text(encoding="utf-8")
     assert text.count("employment start date unknown") == 1
     shapes.write_text(text.replace("employment start date unknown", "start unknown"), "utf-8")
@@ -131,10 +129,10 @@ def test_a_report_is_remembered_until_a_file_changes(
     assert reworded == first.replace("employment start date unknown", "start unknown") != first
 
 
-def test_a_damaged_report_is_validated_again(kg: KgRunner, copy_of_repo: Repository) -> None:
-    argv = ["--root", str(copy_of_repo.root), "validate", "--progress"]
+def test_a_damaged_report_is_validated_again(kg: KgRunner, checkout: Repository) -> None:
+    argv = ["--root", str(checkout.root), "validate", "--progress"]
     code, first, _ = kg(*argv)
-    (report,) = (copy_of_repo.root / CACHE_DIR).glob("validation-*.json")
+    (report,) = (checkout.root / CACHE_DIR).glob("validation-*.json")
     report.write_text('[{"file": "data/x.ttl"', encoding="utf-8")  # cut short
     code, again, err = kg(*argv)
     assert (code, again) == (0, first)
@@ -142,16 +140,14 @@ def test_a_damaged_report_is_validated_again(kg: KgRunner, copy_of_repo: Reposit
     assert json.loads(report.read_text(encoding="utf-8"))  # rewritten whole
 
 
-def test_no_cache_neither_reads_nor_writes_a_report(kg: KgRunner, copy_of_repo: Repository) -> None:
-    argv = ["--root", str(copy_of_repo.root), "validate", "--no-cache", "--progress"]
+def test_no_cache_neither_reads_nor_writes_a_report(kg: KgRunner, checkout: Repository) -> None:
+    argv = ["--root", str(checkout.root), "validate", "--no-cache", "--progress"]
     assert kg(*argv)[0] == 0
-    assert not list((copy_of_repo.root / CACHE_DIR).glob("validation-*.json"))
+    assert not list((checkout.root / CACHE_DIR).glob("validation-*.json"))
 
 
-def test_progress_is_on_standard_error_only_when_asked(
-    kg: KgRunner, copy_of_repo: Repository
-) -> None:
-    argv = ["--root", str(copy_of_repo.root), "validate", "--store", "oxigraph", "--no-cache"]
+def test_progress_is_on_standard_error_only_when_asked(kg: KgRunner, checkout: Repository) -> None:
+    argv = ["--root", str(checkout.root), "validate", "--store", "oxigraph", "--no-cache"]
     code, out, err = kg(*argv, "--progress")
     steps = [line for line in err.splitlines() if line.startswith("kg: ")]
     assert code == 0

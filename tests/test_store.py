@@ -5,7 +5,6 @@ engine. (Every named query on every store, the remote one included: tests/test_r
 from __future__ import annotations
 
 import json
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -43,14 +42,6 @@ def oxigraph(graph: Graph) -> OxigraphStore:
     store = OxigraphStore()
     store.load_ntriples(to_ntriples(graph).encode("utf-8"), key="test")
     return store
-
-
-@pytest.fixture
-def checkout(tmp_path: Path) -> Repository:
-    """A copy of the repository's ontology, data and queries, free to edit."""
-    for part in ("ontology", "data", "queries"):
-        shutil.copytree(ROOT / part, tmp_path / part)
-    return Repository(tmp_path)
 
 
 def run_kg(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
