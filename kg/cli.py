@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -18,8 +20,6 @@ from kg.errors import InputError, KgError
 from kg.formats import RDF_FORMATS, RESULT_FORMATS
 
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
-
     from rdflib import Graph
 
     from kg.load import LoadedGraph, Repository
@@ -413,7 +413,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
         if progress:
             progress("validating with pySHACL (on large graphs, --store oxigraph is faster)")
-        report = validate_repository(repo, data_files=files)
+        with _heartbeat(progress, "validating with pySHACL"):
+            report = validate_repository(repo, data_files=files)
     if use_cache:
         remember_report(repo, report, files)
     listed = {"Violation"} | ({"Warning"} if args.show_warnings else set())
@@ -475,6 +476,32 @@ def _progress(args: argparse.Namespace) -> Progress | None:
         print(f"kg: {time.perf_counter() - started:6.1f}s  {message}", file=sys.stderr, flush=True)
 
     return report
+
+
+#: How often a step that cannot report its own progress (pySHACL) says it is still working.
+HEARTBEAT_SECONDS = 10.0
+
+
+@contextmanager
+def _heartbeat(progress: Progress | None, doing: str) -> Iterator[None]:
+    """While the block runs, tell ``progress`` every :data:`HEARTBEAT_SECONDS` that it is still
+    ``doing`` its work, so that a long run is not mistaken for a hung one."""
+    if progress is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            progress(f"still {doing}")
+
+    thread = threading.Thread(target=beat, name="kg-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _plural(count: int, noun: str) -> str:
@@ -699,7 +726,8 @@ def _open_store(
         raise InputError("--graph needs --endpoint", hint="it names a graph on the endpoint")
     if args.store_path is not None and args.store != "oxigraph":
         raise InputError("--store-path needs --store oxigraph")
-    return open_store(
+    progress = _progress(args)
+    opened = open_store(
         "remote" if args.endpoint is not None else args.store,
         repo=repo,
         path=args.store_path,
@@ -708,8 +736,22 @@ def _open_store(
         data_files=_expand_paths(args.data) if args.data else None,
         use_cache=cache_enabled(args.no_cache),
         graph=graph_iri(args.graph, default=ASSERTED_GRAPH),
-        progress=_progress(args),
+        progress=progress,
     )
+    if args.store == "memory" and args.endpoint is None:  # rdflib and owlrl say nothing
+        return _entered_with_heartbeat(opened, progress, "loading the graph")
+    return opened
+
+
+@contextmanager
+def _entered_with_heartbeat(
+    manager: AbstractContextManager[Store], progress: Progress | None, doing: str
+) -> Iterator[Store]:
+    """``manager``'s store, entered (loaded) under a :func:`_heartbeat`."""
+    with ExitStack() as stack:
+        with _heartbeat(progress, doing):
+            store = stack.enter_context(manager)
+        yield store
 
 
 def _parse_params(pairs: Sequence[str]) -> dict[str, str]:

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import KgRunner
 
+from kg import cli
 from kg.cache import CACHE_DIR, content_key
 from kg.errors import RdfParseError
 from kg.load import Repository, load_into_oxigraph
@@ -163,3 +164,28 @@ def test_store_path_needs_the_oxigraph_store(kg: KgRunner, tmp_path: Path) -> No
     code, out, err = kg("validate", "--store-path", str(tmp_path / "s"))
     assert (code, out) == (2, "")
     assert err.splitlines()[0] == "kg: error: --store-path needs --store oxigraph"
+
+
+def test_a_long_pyshacl_run_says_it_is_still_working(
+    kg: KgRunner, checkout: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pySHACL reports nothing while it runs; a heartbeat on standard error does instead."""
+    monkeypatch.setattr(cli, "HEARTBEAT_SECONDS", 0.05)
+    argv = ["--root", str(checkout.root), "validate", "--no-cache"]
+    code, out, err = kg(*argv, "--progress")
+    assert code == 0
+    beats = [line for line in err.splitlines() if line.endswith("still validating with pySHACL")]
+    assert len(beats) >= 2, err
+    code, quiet_out, quiet_err = kg(*argv, "--no-progress")
+    assert (code, quiet_out) == (0, out)
+    assert "still" not in quiet_err
+
+
+def test_loading_the_memory_store_says_it_is_still_working(
+    kg: KgRunner, checkout: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "HEARTBEAT_SECONDS", 0.05)
+    argv = ["--root", str(checkout.root), "query", "founders-among-authors", "--no-cache"]
+    code, out, err = kg(*argv, "--inferred", "--progress")
+    assert code == 0 and "Mistral AI" in out
+    assert "still loading the graph" in err
