@@ -252,9 +252,11 @@ class OxigraphStore:
                     )
                 return GraphResult(graph)
             variables = [v.value for v in result.variables]
-            rows = tuple(
-                tuple(_optional(solution[name]) for name in variables) for solution in result
-            )
+            # a solution iterates over its values in the order of the variables (None where
+            # unbound); a result of tens of thousands of rows repeats most of its terms, so
+            # each distinct term is converted once
+            convert = _converter()
+            rows = tuple(tuple(map(convert, solution)) for solution in result)
         except SyntaxError as err:
             raise QueryError(f"Oxigraph cannot parse the query: {_first_line(err)}") from err
         except (OSError, RuntimeError) as err:
@@ -543,8 +545,19 @@ def to_rdflib(term: object) -> Node:
     raise QueryError(f"cannot use the result term {term!r} (RDF-star triples are not supported)")
 
 
-def _optional(term: object) -> Node | None:
-    return None if term is None else to_rdflib(term)
+def _converter() -> Callable[[object], Node | None]:
+    """:func:`to_rdflib` for a result's terms (None for an unbound value), remembering each
+    distinct term's conversion: rdflib's term constructors are slow, and terms repeat."""
+    cache: dict[object, Node | None] = {None: None}
+
+    def convert(term: object) -> Node | None:
+        try:
+            return cache[term]
+        except KeyError:
+            node = cache[term] = to_rdflib(term)
+            return node
+
+    return convert
 
 
 def _first_line(err: BaseException) -> str:
