@@ -29,6 +29,7 @@ pasted into the query. A string parameter holding SPARQL stays one literal.
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -38,6 +39,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from kg.errors import InputError, QueryError
 from kg.namespaces import PREFIXES
+from kg.ordering import sort_rows, split_order_by
+from kg.sparqltext import NOT_CODE, TOKEN
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -227,6 +230,26 @@ class OxigraphStore:
         self._store.flush()
 
     def query(self, text: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+        """Run ``text``; a final ``ORDER BY`` of plain variables is done by
+        :func:`kg.ordering.sort_rows` rather than by Oxigraph, whose sort decodes both terms at
+        every comparison (seconds for tens of thousands of rows), unless the values are ones
+        whose order SPARQL leaves to the engine."""
+        from kg.queries import SelectResult
+
+        prepared = prepare(text, bindings)
+        ordered = split_order_by(prepared)
+        if ordered is None:
+            return self._run(prepared)
+        unordered, keys = ordered
+        result = self._run(unordered)
+        if isinstance(result, SelectResult):
+            with _no_gc():
+                rows = sort_rows(result.variables, result.rows, keys)
+            if rows is not None:
+                return SelectResult(result.variables, rows)
+        return self._run(prepared)
+
+    def _run(self, text: str) -> QueryResult:
         import pyoxigraph as ox
 
         from kg.queries import AskResult, GraphResult, SelectResult
@@ -235,7 +258,7 @@ class OxigraphStore:
         if self.inferred:
             dataset.append(ox.NamedNode(INFERRED_GRAPH))
         try:
-            result = self._store.query(prepare(text, bindings), default_graph=dataset)
+            result = self._store.query(text, default_graph=dataset)
             if isinstance(result, ox.QueryBoolean):
                 return AskResult(bool(result))
             if isinstance(result, ox.QueryTriples):
@@ -252,11 +275,14 @@ class OxigraphStore:
                     )
                 return GraphResult(graph)
             variables = [v.value for v in result.variables]
-            # a solution iterates over its values in the order of the variables (None where
-            # unbound); a result of tens of thousands of rows repeats most of its terms, so
-            # each distinct term is converted once
-            convert = _converter()
-            rows = tuple(tuple(map(convert, solution)) for solution in result)
+            # Oxigraph writes the rows as SPARQL TSV in Rust, faster than it hands them over one
+            # Python object at a time; a result of tens of thousands of rows repeats most of
+            # its terms, so each distinct cell is converted once (from_tsv)
+            written = result.serialize(format=ox.QueryResultsFormat.TSV)
+            assert written is not None  # no output file given: the bytes are returned
+            table = written.decode("utf-8")
+            with _no_gc():  # tens of thousands of new objects that all live: nothing to collect
+                rows = _tsv_rows(table, len(variables))
         except SyntaxError as err:
             raise QueryError(f"Oxigraph cannot parse the query: {_first_line(err)}") from err
         except (OSError, RuntimeError) as err:
@@ -449,17 +475,6 @@ def _graph_sources(repo: Repository, data_files: Sequence[Path] | None) -> list[
 # --- query text -----------------------------------------------------------------------------
 
 # SPARQL tokens that may hold a '?' or '#' that is not a variable or a comment.
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<long>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")
-    | (?P<string>'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_NOT_CODE = frozenset({"comment", "string", "long"})
 _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 _FORBIDDEN_IN_IRI = frozenset('<>"{}|^`\\ ') | frozenset(chr(c) for c in range(0x20))
 _ESCAPES = {
@@ -482,14 +497,14 @@ def prepare(text: str, bindings: Mapping[str, Identifier] | None = None) -> str:
     terms = {name.lstrip("?$"): nt_term(term) for name, term in (bindings or {}).items()}
     parts: list[str] = []
     position = 0
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN.finditer(text):
         if match.lastgroup == "var" and match.group()[1:] in terms:
             parts.append(text[position : match.start()])
             parts.append(terms[match.group()[1:]])
             position = match.end()
     parts.append(text[position:])
     body = "".join(parts)
-    code = _TOKEN.sub(lambda m: " " if m.lastgroup in _NOT_CODE else m.group(), text)
+    code = TOKEN.sub(lambda m: " " if m.lastgroup in NOT_CODE else m.group(), text)
     declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(code)}
     missing = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared]
     return "\n".join([*missing, body])
@@ -545,19 +560,104 @@ def to_rdflib(term: object) -> Node:
     raise QueryError(f"cannot use the result term {term!r} (RDF-star triples are not supported)")
 
 
-def _converter() -> Callable[[object], Node | None]:
-    """:func:`to_rdflib` for a result's terms (None for an unbound value), remembering each
-    distinct term's conversion: rdflib's term constructors are slow, and terms repeat."""
-    cache: dict[object, Node | None] = {None: None}
+def from_tsv(cell: str) -> Node | None:
+    """One cell of a SPARQL TSV result as Oxigraph writes it, as the rdflib term
+    :func:`to_rdflib` gives for the same value (None for an empty cell: unbound).
 
-    def convert(term: object) -> Node | None:
+    >>> [(str(n), n.language) for n in map(from_tsv, ['"a b"@en', '"x"', "12"])]
+    [('a b', 'en'), ('x', None), ('12', None)]
+    """
+    from rdflib import BNode, Literal, URIRef
+
+    if not cell:
+        return None
+    first = cell[0]
+    if first == "<":
+        if cell.startswith("<<"):
+            raise QueryError("cannot use an RDF-star triple in a result (not supported)")
+        return URIRef(cell[1:-1])
+    if first == '"':
+        end = cell.rindex('"')  # language tags and datatype IRIs hold no '"'
+        lexical = cell[1:end]
+        if "\\" in lexical:
+            lexical = _TSV_ESCAPE.sub(_unescape, lexical)
+        rest = cell[end + 1 :]
+        if not rest:
+            return Literal(lexical)
+        if rest[0] == "@":
+            return Literal(lexical, lang=rest[1:])
+        datatype = rest[3:-1]  # ^^<...>
+        if datatype == _XSD_STRING:
+            return Literal(lexical)
+        return Literal(lexical, datatype=URIRef(datatype))
+    if cell.startswith("_:"):
+        return BNode(cell[2:])
+    # Turtle's short forms, which Oxigraph writes for booleans, integers and decimals
+    if cell in ("true", "false"):
+        return Literal(cell, datatype=URIRef(_XSD + "boolean"))
+    if _TSV_INTEGER.fullmatch(cell):
+        return Literal(cell, datatype=URIRef(_XSD + "integer"))
+    if _TSV_DECIMAL.fullmatch(cell):
+        return Literal(cell, datatype=URIRef(_XSD + "decimal"))
+    if _TSV_DOUBLE.fullmatch(cell):
+        return Literal(cell, datatype=URIRef(_XSD + "double"))
+    raise QueryError(f"cannot read the result cell {cell[:80]!r}")
+
+
+def _tsv_rows(table: str, width: int) -> tuple[tuple[Node | None, ...], ...]:
+    """The rows of a SPARQL TSV result (header line first, a newline after each row)."""
+    lines = table.split("\n")
+    cache: dict[str, Node | None] = {}
+
+    def convert(cell: str) -> Node | None:
         try:
-            return cache[term]
+            return cache[cell]
         except KeyError:
-            node = cache[term] = to_rdflib(term)
+            node = cache[cell] = from_tsv(cell)
             return node
 
-    return convert
+    rows = tuple(tuple(map(convert, line.split("\t"))) for line in lines[1:-1])
+    if any(len(row) != width for row in rows):
+        raise QueryError("Oxigraph returned a result with a row of the wrong width")
+    return rows
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if code[0] in "uU":
+        return chr(int(code[1:], 16))
+    return _TSV_ESCAPES[code]
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_TSV_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[tbnrf\"'\\])")
+_TSV_ESCAPES = {
+    "t": "\t",
+    "b": "\b",
+    "n": "\n",
+    "r": "\r",
+    "f": "\f",
+    '"': '"',
+    "'": "'",
+    "\\": "\\",
+}
+_TSV_INTEGER = re.compile(r"[+-]?[0-9]+")
+_TSV_DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+")
+_TSV_DOUBLE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+")
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: building a large result allocates many objects and
+    frees none, and each collection would walk them all again (a third of the time at 90,000
+    rows). Reference counting still frees what is dropped."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _first_line(err: BaseException) -> str:
