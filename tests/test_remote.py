@@ -14,19 +14,17 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
+from answers import normalised
+from rdflib import Graph, Literal, URIRef
 
 from kg.cli import main
 from kg.errors import InputError, QueryError, RemoteError
 from kg.export import to_ntriples
-from kg.queries import AskResult, NamedQuery, QueryResult, SelectResult, discover, read_query
+from kg.queries import AskResult, QueryResult, SelectResult, discover, read_query
 from kg.reason import infer
 from kg.remote import (
     USER_AGENT,
@@ -41,32 +39,6 @@ from kg.store import ASSERTED_GRAPH, INFERRED_GRAPH, MemoryStore, OxigraphStore,
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = discover(ROOT / "queries")
-
-# Engines may store a derived integer type as xsd:integer (Oxigraph and Fuseki do: "6" typed
-# xsd:positiveInteger in the data comes back as xsd:integer); the value is the same.
-INTEGER_TYPES = frozenset(
-    XSD[name]
-    for name in [
-        "integer",
-        "positiveInteger",
-        "nonNegativeInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    ]
-)
-_GROUP_CONCAT = re.compile(
-    r"GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?(?:;\s*SEPARATOR\s*=\s*\"([^\"]*)\")?\s*\)"
-    r"\s*AS\s*[?$](\w+)",
-    re.IGNORECASE,
-)
 
 
 def free_port() -> int:
@@ -159,34 +131,6 @@ def stores(
             "oxigraph": {False: asserted, True: both},
             "remote": {False: RemoteStore(pushed), True: RemoteStore(pushed, inferred=True)},
         }
-
-
-def normalised(query: NamedQuery | str, result: QueryResult) -> object:
-    """What must be equal on every store: the variables, and the rows as a multiset, with
-    (1) derived integer datatypes as xsd:integer, (2) GROUP_CONCAT values as the sorted list of
-    their parts (SPARQL leaves their order to the engine), (3) blank nodes anonymous."""
-    if isinstance(result, AskResult):
-        return result.value
-    assert isinstance(result, SelectResult)
-    text = query.text if isinstance(query, NamedQuery) else query
-    separators = {
-        m.group(2): m.group(1) if m.group(1) is not None else " "
-        for m in _GROUP_CONCAT.finditer(text)
-    }
-
-    def term(variable: str, node: Node | None) -> object:
-        if isinstance(node, BNode):
-            return "_:b"
-        if isinstance(node, Literal) and node.datatype in INTEGER_TYPES:
-            return Literal(str(node), datatype=XSD.integer)
-        if variable in separators and isinstance(node, Literal):
-            return ("GROUP_CONCAT", tuple(sorted(str(node).split(separators[variable]))))
-        return node
-
-    rows = Counter(
-        tuple(term(v, n) for v, n in zip(result.variables, row, strict=True)) for row in result.rows
-    )
-    return result.variables, rows
 
 
 # --- the same answers everywhere ------------------------------------------------------------
