@@ -50,6 +50,7 @@ from rdflib.term import Node
 
 from kg.errors import KgError
 from kg.load import LoadedGraph, parse_file
+from kg.namespaces import XSD_INTEGER_TYPES
 from kg.validate import ValidationReport, _problem
 
 if TYPE_CHECKING:
@@ -719,22 +720,9 @@ def _label(shape: Node) -> str:
 #: Datatypes whose literals Oxigraph may store differently from how they were written: it keeps
 #: every integer-derived type as xsd:integer ("1"^^xsd:positiveInteger reads back as
 #: "1"^^xsd:integer) and numbers, booleans and times in canonical form.
-_REWRITTEN = frozenset(
+_REWRITTEN = XSD_INTEGER_TYPES | frozenset(
     XSD[name]
     for name in [
-        "integer",
-        "positiveInteger",
-        "nonNegativeInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
         "decimal",
         "double",
         "float",

@@ -15,6 +15,26 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/talent-kg/ontology")
 
+#: xsd:integer and the types derived from it (an engine may hand any of them back as xsd:integer).
+XSD_INTEGER_TYPES = frozenset(
+    XSD[name]
+    for name in [
+        "integer",
+        "positiveInteger",
+        "nonNegativeInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    ]
+)
+
 #: prefix -> namespace, sorted by prefix. The only prefixes the project writes or accepts in CURIEs.
 PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS),

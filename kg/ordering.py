@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import BNode, Literal, URIRef
 
+from kg.namespaces import XSD_INTEGER_TYPES
 from kg.sparqltext import code_only
 
 if TYPE_CHECKING:
@@ -44,24 +45,7 @@ _CONDITION = re.compile(r"\s*(?:(ASC|DESC)\s*\(\s*[?$](\w+)\s*\)|[?$](\w+))", re
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _STRING = _XSD + "string"
-_INTEGERS = frozenset(
-    _XSD + name
-    for name in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-)
+_INTEGERS = frozenset(str(t) for t in XSD_INTEGER_TYPES)
 _DECIMALS = _INTEGERS | {_XSD + "decimal"}
 _FLOATS = frozenset({_XSD + "double", _XSD + "float"})
 

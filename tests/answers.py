@@ -11,28 +11,9 @@ from rdflib import BNode, Literal
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from kg.namespaces import XSD_INTEGER_TYPES
 from kg.queries import AskResult, NamedQuery, QueryResult, SelectResult
 
-# Engines may store a derived integer type as xsd:integer (Oxigraph and Fuseki do: "6" typed
-# xsd:positiveInteger in the data comes back as xsd:integer); the value is the same.
-INTEGER_TYPES = frozenset(
-    XSD[name]
-    for name in [
-        "integer",
-        "positiveInteger",
-        "nonNegativeInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    ]
-)
 _GROUP_CONCAT = re.compile(
     r"GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?(?:;\s*SEPARATOR\s*=\s*\"([^\"]*)\")?\s*\)"
     r"\s*AS\s*[?$](\w+)",
@@ -42,7 +23,8 @@ _GROUP_CONCAT = re.compile(
 
 def normalised(query: NamedQuery | str, result: QueryResult) -> object:
     """What must be equal on every store: the variables, and the rows as a multiset, with
-    (1) derived integer datatypes as xsd:integer, (2) GROUP_CONCAT values as the sorted list of
+    (1) derived integer datatypes as xsd:integer (Oxigraph and Fuseki hand "6" typed
+    xsd:positiveInteger back as xsd:integer), (2) GROUP_CONCAT values as the sorted list of
     their parts (SPARQL leaves their order to the engine), (3) blank nodes anonymous."""
     if isinstance(result, AskResult):
         return result.value
@@ -56,7 +38,7 @@ def normalised(query: NamedQuery | str, result: QueryResult) -> object:
     def term(variable: str, node: Node | None) -> object:
         if isinstance(node, BNode):
             return "_:b"
-        if isinstance(node, Literal) and node.datatype in INTEGER_TYPES:
+        if isinstance(node, Literal) and node.datatype in XSD_INTEGER_TYPES:
             return Literal(str(node), datatype=XSD.integer)
         if variable in separators and isinstance(node, Literal):
             return ("GROUP_CONCAT", tuple(sorted(str(node).split(separators[variable]))))
