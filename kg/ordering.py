@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from itertools import groupby
 from typing import TYPE_CHECKING
 
 from rdflib import BNode, Literal, URIRef
@@ -91,8 +92,8 @@ def sort_rows(
     # a converted result shares one object per distinct term, and rdflib's Literal.__hash__ is
     # slow Python).
     ranks: dict[int, tuple[object, ...]] = {}
+    per_column: dict[int, list[tuple[object, ...]]] = {}
     for column in set(columns):
-        families = set()
         for row in rows:
             node = row[column]
             if id(node) not in ranks:
@@ -100,24 +101,24 @@ def sort_rows(
                 if value is None:
                     return None
                 ranks[id(node)] = value
-            families.add(ranks[id(node)][0])
-        if len(families - {0, 1, 2}) > 1:
+        per_column[column] = [ranks[id(row[column])] for row in rows]
+        if len({value[0] for value in per_column[column]} - {0, 1, 2}) > 1:
             return None  # strings and numbers in one column
     order = list(range(len(rows)))
     runs = [(0, len(rows))]
     for column, (_name, descending) in zip(columns, keys, strict=True):
+        value_of = per_column[column].__getitem__
         next_runs = []
         for start, end in runs:
             if end - start == 1:
                 next_runs.append((start, end))
                 continue
-            values = {i: ranks[id(rows[i][column])] for i in order[start:end]}
-            order[start:end] = sorted(order[start:end], key=values.__getitem__, reverse=descending)
-            run_start = start
-            for position in range(start + 1, end + 1):
-                if position == end or values[order[position]] != values[order[run_start]]:
-                    next_runs.append((run_start, position))
-                    run_start = position
+            order[start:end] = sorted(order[start:end], key=value_of, reverse=descending)
+            position = start
+            for _value, group in groupby(order[start:end], key=value_of):
+                size = sum(1 for _ in group)
+                next_runs.append((position, position + size))
+                position += size
         runs = next_runs
     # rows equal on every key: in the order of all their values
     ties: dict[int, str] = {}
