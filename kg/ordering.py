@@ -31,6 +31,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
 
 from kg.namespaces import XSD_INTEGER_TYPES
 from kg.sparqltext import code_only
@@ -44,11 +45,9 @@ OrderKey = tuple[str, bool]
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 _CONDITION = re.compile(r"\s*(?:(ASC|DESC)\s*\(\s*[?$](\w+)\s*\)|[?$](\w+))", re.IGNORECASE)
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_STRING = _XSD + "string"
-_INTEGERS = frozenset(str(t) for t in XSD_INTEGER_TYPES)
-_DECIMALS = _INTEGERS | {_XSD + "decimal"}
-_FLOATS = frozenset({_XSD + "double", _XSD + "float"})
+_STRING = str(XSD.string)
+_DECIMALS = frozenset(str(t) for t in XSD_INTEGER_TYPES | {XSD.decimal})
+_FLOATS = frozenset({str(XSD.double), str(XSD.float)})
 
 
 def split_order_by(text: str) -> tuple[str, tuple[OrderKey, ...]] | None:

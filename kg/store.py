@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Protocol
 from kg.errors import InputError, QueryError
 from kg.namespaces import PREFIXES
 from kg.ordering import sort_rows, split_order_by
-from kg.sparqltext import NOT_CODE, TOKEN
+from kg.sparqltext import TOKEN, code_only
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -242,12 +242,13 @@ class OxigraphStore:
             return self._run(prepared)
         unordered, keys = ordered
         result = self._run(unordered)
-        if isinstance(result, SelectResult):
-            with _no_gc():
-                rows = sort_rows(result.variables, result.rows, keys)
-            if rows is not None:
-                return SelectResult(result.variables, rows)
-        return self._run(prepared)
+        if not isinstance(result, SelectResult):  # a graph or a boolean has no order
+            return result
+        with _no_gc():
+            rows = sort_rows(result.variables, result.rows, keys)
+        if rows is None:  # values SPARQL leaves the order of to the engine: it sorts them
+            return self._run(prepared)
+        return SelectResult(result.variables, rows)
 
     def _run(self, text: str) -> QueryResult:
         import pyoxigraph as ox
@@ -474,7 +475,6 @@ def _graph_sources(repo: Repository, data_files: Sequence[Path] | None) -> list[
 
 # --- query text -----------------------------------------------------------------------------
 
-# SPARQL tokens that may hold a '?' or '#' that is not a variable or a comment.
 _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 _FORBIDDEN_IN_IRI = frozenset('<>"{}|^`\\ ') | frozenset(chr(c) for c in range(0x20))
 _ESCAPES = {
@@ -504,7 +504,7 @@ def prepare(text: str, bindings: Mapping[str, Identifier] | None = None) -> str:
             position = match.end()
     parts.append(text[position:])
     body = "".join(parts)
-    code = TOKEN.sub(lambda m: " " if m.lastgroup in NOT_CODE else m.group(), text)
+    code = code_only(text)
     declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(code)}
     missing = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared]
     return "\n".join([*missing, body])

@@ -15,6 +15,7 @@ import pytest
 from answers import normalised
 from rdflib import Graph
 from rdflib.namespace import RDF
+from rdflib.term import Identifier
 
 from bench.generate import Summary, generate
 from kg.export import to_ntriples
@@ -62,8 +63,8 @@ def engines(generated: tuple[Graph, Summary]) -> Iterator[tuple[MemoryStore, Oxi
 QUERIES = discover(Path(__file__).resolve().parent.parent / "queries")
 
 
-def _bindings(query: NamedQuery, summary: Summary) -> dict[str, object]:
-    return dict(query.bindings(summary.parameters.get(query.name, {})))
+def _bindings(query: NamedQuery, summary: Summary) -> dict[str, Identifier]:
+    return query.bindings(summary.parameters.get(query.name, {}))
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
@@ -73,12 +74,12 @@ def test_rdflib_and_oxigraph_give_the_same_answers_on_a_generated_graph(
     memory, oxigraph = engines
     query = QUERIES[name]
     bindings = _bindings(query, generated[1])
-    expected = memory.query(query.text, bindings)  # type: ignore[arg-type]
-    actual = oxigraph.query(query.text, bindings)  # type: ignore[arg-type]
+    expected = memory.query(query.text, bindings)
+    actual = oxigraph.query(query.text, bindings)
     assert normalised(query, actual) == normalised(query, expected)
     if query.is_check:  # the defects are there: a check that finds nothing proves nothing
         assert isinstance(expected, SelectResult) and expected.rows, name
-    split = split_order_by(prepare(query.text, bindings))  # type: ignore[arg-type]
+    split = split_order_by(prepare(query.text, bindings))
     if split is not None and isinstance(expected, SelectResult):
         assert isinstance(actual, SelectResult)
         # a final ORDER BY of variables: the same sequence of sort keys (ties may differ)
@@ -97,7 +98,7 @@ def test_the_generated_graph_exercises_the_queries(
     memory, _oxigraph = engines
     for name in ("returns", "cohort-comparison", "entities-without-wikidata", "conflicting-claims"):
         query = QUERIES[name]
-        result = memory.query(query.text, _bindings(query, generated[1]))  # type: ignore[arg-type]
+        result = memory.query(query.text, _bindings(query, generated[1]))
         assert isinstance(result, SelectResult) and len(result.rows) > 1, name
 
 
@@ -146,6 +147,6 @@ def test_each_query_shaped_for_speed_answers_as_its_plain_form(
     for data in (graph, generated[0]):
         bindings = _bindings(shaped, generated[1]) if data is generated[0] else shaped.bindings()
         store = MemoryStore(data)
-        expected = store.query(reference.text, bindings)  # type: ignore[arg-type]
-        actual = store.query(shaped.text, bindings)  # type: ignore[arg-type]
+        expected = store.query(reference.text, bindings)
+        actual = store.query(shaped.text, bindings)
         assert normalised(shaped, actual) == normalised(shaped, expected), plain.stem
